@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from .protocol import Routes
+
+routes = Routes()

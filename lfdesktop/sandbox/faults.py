@@ -1,0 +1,48 @@
+"""Real failures on upload requests (``--fault-rate``): a dropped connection, a 500, a stalled answer.
+
+None of them stores the piece, so a client that retries is always right to.
+"""
+
+import asyncio
+
+from aiohttp import web
+
+from .protocol import json_ok
+from .state import SandboxState
+
+KINDS = ("drop", "error", "stall")
+
+
+def pick(sandbox: SandboxState) -> str | None:
+    rate = sandbox.config.fault_rate
+    if rate <= 0 or sandbox.rng.random() >= rate:
+        return None
+    return sandbox.rng.choice(KINDS)
+
+
+async def _drain(request: web.Request, at_most: int | None = None) -> None:
+    read = 0
+    async for block in request.content.iter_chunked(1024 * 1024):
+        read += len(block)
+        if at_most is not None and read >= at_most:
+            return
+
+
+def _hang_up(request: web.Request) -> web.Response:
+    if request.transport is not None:
+        request.transport.abort()
+    # Nothing reaches the client: the connection is gone. aiohttp needs a response object all the same.
+    return web.Response(status=499)
+
+
+async def inject(request: web.Request, kind: str, stall_seconds: float) -> web.StreamResponse:
+    if kind == "error":
+        await _drain(request)
+        return json_ok({"errors": ["Injected fault: internal server error"]}, status=500)
+    if kind == "drop":
+        # Hang up part way through the body, as a proxy or a flaky link would.
+        await _drain(request, at_most=max(1, (request.content_length or 2) // 2))
+        return _hang_up(request)
+    await _drain(request)
+    await asyncio.sleep(stall_seconds)
+    return _hang_up(request)
