@@ -52,7 +52,7 @@ async def receive_body(
         if pending is not None and not pending.done():
             await asyncio.shield(pending)
         file.close()
-        dest.unlink(missing_ok=True)
+        dest.unlink(missing_ok=True)  # noqa: ASYNC240 - one quick unlink on the failure path
         raise
     await asyncio.to_thread(file.close)
     return total
@@ -82,8 +82,11 @@ class Assembler:
         self.boundaries: list[Digest] = [Digest()]  # boundaries[i]: state before appended[i]
         self.lock = asyncio.Lock()
 
-    async def forget(self, raw_index: int) -> None:
-        """A piece is being replaced: cut the assembled file back to where that piece began."""
+    async def put(self, raw_index: int, body: Path) -> None:
+        """Move a received piece into place; a resent one also cuts the assembled file back to where it began.
+
+        Both happen under the lock, so a catch-up running meanwhile never appends the bytes being replaced.
+        """
         async with self.lock:
             if raw_index in self.appended:
                 position = self.appended.index(raw_index)
@@ -91,6 +94,7 @@ class Assembler:
                 del self.boundaries[position + 1 :]
                 size = self.boundaries[position].size
                 await asyncio.to_thread(_truncate, self.final, size)
+            await asyncio.to_thread(os.replace, body, piece_path(self.directory, raw_index))
 
     async def catch_up(self, order: list[int], stored: set[int]) -> Digest | None:
         """Append what is next in ``order`` and stored; the final digest once all of ``order`` is in."""

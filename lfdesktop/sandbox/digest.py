@@ -22,10 +22,12 @@ class Digest:
         self._crc = zlib.crc32(block, self._crc)
         self.size += len(block)
         if not self.eicar:
-            # Look across the block boundary too: the string may straddle two blocks.
-            window = self._tail + bytes(block[: len(EICAR)]) if self._tail else b""
+            # Look across block boundaries too: the string may straddle several (short) blocks, so the
+            # tail is the end of everything seen so far, not just of the last block.
+            keep = len(EICAR) - 1
+            window = self._tail + bytes(block[:keep])
             self.eicar = EICAR in window or EICAR in block
-            self._tail = bytes(block[-(len(EICAR) - 1) :])
+            self._tail = (self._tail + bytes(block[-keep:]))[-keep:]
 
     def copy(self) -> "Digest":
         twin = Digest()

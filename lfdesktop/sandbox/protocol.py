@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from . import users
 from .errors import ApiFailure, Forbidden, NotAcceptable, Rejected, TooLarge, Unauthorized
@@ -140,7 +141,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error_body(500, ["Internal server error"])
 
 
-def latency_middleware(delay_ms: int) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def latency_middleware(delay_ms: int) -> Middleware:
     @web.middleware
     async def delay(request: web.Request, handler: Handler) -> web.StreamResponse:
         await asyncio.sleep(delay_ms / 1000)

@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from . import account, attachments, demo, downloadlog, filedrops, links, messages, serving, uploads, users
 from .config import SandboxConfig
@@ -35,7 +36,7 @@ def open_state(config: SandboxConfig) -> SandboxState:
 
 
 def build_app(sandbox: SandboxState) -> web.Application:
-    middlewares = [error_middleware, auth_middleware]
+    middlewares: list[Middleware] = [error_middleware, auth_middleware]
     if sandbox.config.latency_ms > 0:
         middlewares.insert(1, latency_middleware(sandbox.config.latency_ms))
     app = web.Application(middlewares=middlewares, client_max_size=1024**2)
@@ -63,7 +64,6 @@ def tls_context(config: SandboxConfig) -> ssl.SSLContext | None:
 async def serve(config: SandboxConfig, announce: Callable[[str], None], stop: asyncio.Event) -> None:
     """Run until ``stop`` is set; ``announce`` gets ``listening on URL`` once the port is bound."""
     sandbox = open_state(config)
-    demo_lines = await demo.seed(sandbox) if config.demo else []
     app = build_app(sandbox)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
@@ -74,11 +74,18 @@ async def serve(config: SandboxConfig, announce: Callable[[str], None], stop: as
     assert isinstance(server, asyncio.Server)
     host, port = server.sockets[0].getsockname()[:2]
     scheme = "https" if context else "http"
-    shown = f"[{host}]" if ":" in host else host
-    announce(f"listening on {scheme}://{shown}:{port}")  # the first line, always
-    for line in demo_lines:
-        announce(line)
     try:
+        # The demo is seeded through our own API before anyone is told where we are; over loopback where
+        # possible, so that its downloads may say where in the world they came from (X-Forwarded-For).
+        reachable = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+        demo_lines = await demo.seed(sandbox, f"{scheme}://{_bracketed(reachable)}:{port}") if config.demo else []
+        announce(f"listening on {scheme}://{_bracketed(host)}:{port}")  # the first line, always
+        for line in demo_lines:
+            announce(line)
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

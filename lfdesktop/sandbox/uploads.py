@@ -11,15 +11,16 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from . import attachments, clock, faults
-from .assembly import BLOCK, Assembler, piece_path, receive_body, upload_dir
+from .assembly import BLOCK, Assembler, receive_body, upload_dir
 from .digest import Digest
 from .errors import Conflict, Rejected, TooLarge
 from .ids import new_id
@@ -85,6 +86,11 @@ def _extension(filename: str) -> str:
     return filename.rsplit(".", 1)[1].lower() if "." in filename else ""
 
 
+def _extensions(listed: str) -> set[str]:
+    """``"doc, .PDF,zip"`` -> ``{"doc", "pdf", "zip"}``."""
+    return {item.strip().lstrip(".").lower() for item in listed.split(",") if item.strip()}
+
+
 def check_policy(sandbox: SandboxState, user: User, filename: str) -> None:
     """Blocked extensions of the user's group, or a filedrop's own rules."""
     extension = _extension(filename)
@@ -95,9 +101,8 @@ def check_policy(sandbox: SandboxState, user: User, filename: str) -> None:
     row = sandbox.store.one("SELECT * FROM filedrops WHERE id = ?", (user.filedrop_id,))
     if row is None:
         raise Rejected("This filedrop no longer exists")
-    invalid = {item.lstrip(".").lower() for item in str(row["invalid_extensions"]).split(",") if item.strip()}
-    accepted = {item.strip().lstrip(".").lower() for item in str(row["accepted_filetypes"]).split(",")}
-    accepted.discard("")
+    invalid = _extensions(str(row["invalid_extensions"]))
+    accepted = _extensions(str(row["accepted_filetypes"]))
     if extension in invalid or (accepted and extension not in accepted):
         raise Rejected(f"Files of type .{extension or '(none)'} are not accepted by this filedrop")
 
@@ -217,8 +222,7 @@ async def _store_piece(
     assembler = registry.assemblers.get(piece.key)
     if assembler is None:
         assembler = registry.assemblers[piece.key] = Assembler(directory)
-    await assembler.forget(piece.raw_index)
-    await asyncio.to_thread(os.replace, body, piece_path(directory, piece.raw_index))
+    await assembler.put(piece.raw_index, body)
     now = clock.now_iso()
     sandbox.store.run(
         "INSERT OR REPLACE INTO upload_pieces (user_id, filename, raw_index, size, received_at)"
@@ -332,9 +336,32 @@ routes.api("POST", "/message/attachments/upload")(upload)
 routes.api("POST", "/link/attachments/upload")(upload)
 
 
+@contextlib.contextmanager
+def _form_errors() -> Iterator[None]:
+    """aiohttp's multipart reader raises these on a malformed form: the client's mistake, so a 422."""
+    try:
+        yield
+    except (HttpProcessingError, ValueError, RuntimeError) as exc:
+        raise Rejected(f"Malformed multipart/form-data body: {str(exc)[:200]}") from None
+
+
+async def _next_part(reader: MultipartReader) -> BodyPartReader | None:
+    with _form_errors():
+        part = await reader.next()
+    if part is not None and not isinstance(part, BodyPartReader):
+        raise Rejected("Nested multipart bodies are not supported")
+    return part
+
+
+async def _field_value(part: BodyPartReader) -> str:
+    with _form_errors():
+        return (await part.read(decode=True))[:4096].decode("utf-8", "replace")
+
+
 async def _part_blocks(part: BodyPartReader) -> AsyncIterator[bytes]:
-    while block := await part.read_chunk(BLOCK):
-        yield block
+    with _form_errors():
+        while block := await part.read_chunk(BLOCK):
+            yield block
 
 
 @routes.page("POST", "/attachments")
@@ -347,12 +374,11 @@ async def legacy_upload(request: web.Request) -> web.StreamResponse:
     if not request.content_type.startswith("multipart/"):
         raise Rejected("Expected a multipart/form-data body with a Filedata part")
     fields: dict[str, str] = {}
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            raise Rejected("Nested multipart bodies are not supported")
+    with _form_errors():
+        reader = await request.multipart()
+    while (part := await _next_part(reader)) is not None:
         if part.name != "Filedata":
-            fields[part.name or ""] = (await part.read(decode=True))[:4096].decode("utf-8", "replace")
+            fields[part.name or ""] = await _field_value(part)
             continue
         filename = valid_filename(fields.get("name") or part.filename)
         chunks, raw_index = piece_numbers({k: v for k, v in fields.items() if k in ("chunk", "chunks")})

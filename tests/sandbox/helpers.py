@@ -1,8 +1,11 @@
 """Small request helpers shared by the sandbox tests."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+
+from tests.sandboxproc import SandboxProcess
 
 
 def upload(client: httpx.Client, filename: str, data: bytes, *, link: bool = False, **params: object) -> Any:
@@ -24,3 +27,26 @@ def errors_of(response: httpx.Response) -> list[str]:
     assert isinstance(body, dict) and isinstance(body.get("errors"), list), body
     assert body["errors"] and all(isinstance(message, str) for message in body["errors"]), body
     return list(body["errors"])
+
+
+def send_piece(
+    client: httpx.Client, filename: str, data: bytes | Iterator[bytes], chunks: int, chunk: int,
+    path: str = "/message/attachments/upload",
+) -> httpx.Response:
+    """One piece of a multi-piece upload, answer unchecked."""
+    return client.post(path, params={"filename": filename, "chunks": chunks, "chunk": chunk}, content=data)
+
+
+def upload_log(sandbox: SandboxProcess, filename: str) -> list[tuple[int | None, str]]:
+    """(chunk, outcome) of every upload request for ``filename``, oldest first, from the sandbox's database."""
+    with sandbox.db() as db:
+        rows = db.execute("SELECT chunk, outcome FROM upload_log WHERE filename = ? ORDER BY id", (filename,))
+        return [(row["chunk"], row["outcome"]) for row in rows]
+
+
+def send_message(client: httpx.Client, **fields: object) -> dict[str, Any]:
+    """``POST /message`` with ``fields`` under ``message``; the created message as the sender sees it."""
+    response = client.post("/message", json={"message": fields})
+    assert response.status_code == 200, response.text
+    message: dict[str, Any] = response.json()["message"]
+    return message

@@ -1,0 +1,68 @@
+# lfdesktop: the two commands a new user needs are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+DEMO_DATA ?= .sandbox-data
+# Qt's offscreen platform still loads these (Debian / Ubuntu package names).
+QT_DEBS := libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
+QT_LIBS := libGL.so.1 libEGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libdbus-1.so.3 libglib-2.0.so.0
+
+.PHONY: demo test lint bench sysdeps constraints clean
+
+demo: $(VENV)/.installed
+	$(BIN)/lfdesktop-sandbox --demo --port 0 --data-dir $(DEMO_DATA)
+
+test: sysdeps $(VENV)/.installed-test
+	@# Two runs: asyncio tests (pytest-asyncio) and Qt tests (pytest-qt on a qasync loop) must not share a process.
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests/ui
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check lfdesktop tests bench
+	$(BIN)/mypy lfdesktop/sandbox
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/sandbox_upload.py
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "lfdesktop needs Python 3.11 or newer as '$(PYTHON)'. Install one (Debian/Ubuntu: apt-get install python3;" \
+	       "macOS: brew install python@3.12) or run: make PYTHON=python3.12 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.python pyproject.toml constraints.txt
+	$(PIP) -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.python pyproject.toml constraints.txt
+	$(PIP) -e '.[test,dev]'
+	@touch $@
+
+# Installs Qt's system libraries when run as root on Debian/Ubuntu; otherwise names them.
+sysdeps:
+	@if [ "$$(uname -s)" = Linux ]; then \
+	  missing=""; for lib in $(QT_LIBS); do ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "Installing Qt's system libraries ($$missing)"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(QT_DEBS) >/dev/null; \
+	    else \
+	      echo "Qt needs system libraries that are missing:$$missing" >&2; \
+	      echo "On Debian/Ubuntu run: sudo apt-get install $(QT_DEBS)" >&2; exit 1; \
+	    fi; \
+	  fi; \
+	fi
+
+constraints: $(VENV)/.installed-dev
+	{ head -n 2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.new
+	mv constraints.new constraints.txt
+
+clean:
+	rm -rf $(VENV) $(DEMO_DATA) build dist *.egg-info
