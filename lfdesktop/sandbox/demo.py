@@ -19,7 +19,7 @@ from .digest import EICAR
 from .state import SandboxState
 
 SEEDED_KEY = "demo_seeded"
-PASSWORD = "demo"
+PASSWORD = "demo"  # noqa: S105 - the demo users' published password
 
 
 @dataclass(frozen=True)

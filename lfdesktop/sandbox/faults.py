@@ -7,7 +7,7 @@ import asyncio
 
 from aiohttp import web
 
-from .protocol import json_ok
+from .protocol import client_gone, json_ok
 from .state import SandboxState
 
 KINDS = ("drop", "error", "stall")
@@ -31,8 +31,7 @@ async def _drain(request: web.Request, at_most: int | None = None) -> None:
 def _hang_up(request: web.Request) -> web.Response:
     if request.transport is not None:
         request.transport.abort()
-    # Nothing reaches the client: the connection is gone. aiohttp needs a response object all the same.
-    return web.Response(status=499)
+    return client_gone()
 
 
 async def inject(request: web.Request, kind: str, stall_seconds: float) -> web.StreamResponse:

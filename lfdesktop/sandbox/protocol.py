@@ -116,6 +116,11 @@ def current_admin(request: web.Request) -> User:
     return user
 
 
+def client_gone() -> web.Response:
+    """What a handler returns once the client hung up: nobody reads it, but aiohttp needs a response."""
+    return web.Response(status=499)
+
+
 def _error_body(status: int, messages: list[str]) -> web.Response:
     response = json_ok({"errors": messages}, status=status)
     if status == 401:
@@ -134,8 +139,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         return _error_body(exc.status, [f"{exc.reason}: {request.method} {request.path}"])
-    except (asyncio.CancelledError, ConnectionResetError):
-        raise
+    except ConnectionResetError:
+        return client_gone()
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return _error_body(500, ["Internal server error"])

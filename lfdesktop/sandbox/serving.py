@@ -8,7 +8,6 @@ import asyncio
 import html
 import re
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ from aiohttp.abc import AbstractStreamWriter
 from . import attachments, clock, downloadlog, messages, users
 from .errors import ApiFailure, Forbidden, Gone, NotFound, Unauthorized
 from .links import LINK_ID
-from .protocol import Routes, current_user, wants_json
+from .protocol import Handler, Routes, current_user, wants_json
 from .sizes import size_human
 from .state import state
 from .store import Row
@@ -26,7 +25,6 @@ from .users import User
 
 routes = Routes()
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 
 
