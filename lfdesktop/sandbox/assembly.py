@@ -1,16 +1,17 @@
 """Receiving upload bodies to disk and assembling pieces into one verified file.
 
-The network side never waits for the disk: each 1 MiB block is written (and, for one-piece uploads,
-hashed) in a worker thread while the next block arrives. Pieces of a multi-piece upload are appended to
-the assembled file by a background catch-up as soon as they are next in order, so on the last piece
-only the remainder is left to hash.
+The network side never waits for the disk: each 1 MiB block is written and hashed in a worker thread
+while the next block arrives. A piece that is next in file order streams straight into the assembled
+file, so a client sending pieces in order has every byte written once and hashed once, as it arrives.
+Pieces that arrive early wait in piece files; a background catch-up appends them when their turn comes.
 """
 
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from .digest import Digest
 from .errors import TooLarge
@@ -19,16 +20,17 @@ BLOCK = 1024 * 1024
 
 
 async def receive_body(
-    blocks: AsyncIterator[bytes], dest: Path, limit: int, digest: Digest | None = None
+    blocks: AsyncIterator[bytes], dest: Path, limit: int, digest: Digest | None = None, *, append: bool = False
 ) -> int:
-    """Stream ``blocks`` into ``dest``; the file is removed if anything goes wrong."""
+    """Stream ``blocks`` into ``dest`` (after its end with ``append``); nothing of them stays if anything fails."""
     loop = asyncio.get_running_loop()
-    file = await asyncio.to_thread(dest.open, "wb")
+    file = await asyncio.to_thread(dest.open, "ab" if append else "wb")
+    start = file.tell()
     pending: asyncio.Future[None] | None = None
     buffer = bytearray()
     total = 0
 
-    def write(block: bytes) -> None:
+    def write(block: bytearray) -> None:
         file.write(block)
         if digest is not None:
             digest.update(block)
@@ -42,20 +44,27 @@ async def receive_body(
             if len(buffer) >= BLOCK:
                 if pending is not None:
                     await pending
-                block, buffer = bytes(buffer), bytearray()
+                block, buffer = buffer, bytearray()
                 pending = loop.run_in_executor(None, write, block)
         if pending is not None:
             await pending
         if buffer:
-            await asyncio.to_thread(write, bytes(buffer))
+            await asyncio.to_thread(write, buffer)
     except BaseException:
         if pending is not None and not pending.done():
             await asyncio.shield(pending)
-        file.close()
-        dest.unlink(missing_ok=True)  # noqa: ASYNC240 - one quick unlink on the failure path
+        await asyncio.shield(asyncio.to_thread(_undo, file, dest, start, append))
         raise
     await asyncio.to_thread(file.close)
     return total
+
+
+def _undo(file: BinaryIO, dest: Path, start: int, append: bool) -> None:
+    file.close()
+    if append:
+        os.truncate(dest, start)
+    else:
+        dest.unlink(missing_ok=True)
 
 
 def upload_dir(incoming: Path, user_id: str, filename: str) -> Path:
@@ -69,18 +78,34 @@ def piece_path(directory: Path, raw_index: int) -> Path:
 
 
 class Assembler:
-    """Appends stored pieces, in order, to ``assembled``, keeping the digest at each piece boundary.
+    """Builds ``assembled`` from the pieces in file order, keeping the digest at each piece boundary.
 
-    Lives in memory only; after a restart a new one starts again from the pieces on disk.
+    A piece's bytes live in its piece file, or only in ``assembled`` when it was streamed there directly.
+    Lives in memory; after a restart, ``recover`` rebuilds it from the files on disk.
     """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.final = directory / "assembled"
-        self.final.unlink(missing_ok=True)
         self.appended: list[int] = []
         self.boundaries: list[Digest] = [Digest()]  # boundaries[i]: state before appended[i]
         self.lock = asyncio.Lock()
+
+    def next_in(self, order: list[int]) -> int | None:
+        return order[len(self.appended)] if len(self.appended) < len(order) else None
+
+    async def stream(
+        self, raw_index: int, order: list[int], blocks: AsyncIterator[bytes], limit: int
+    ) -> int | None:
+        """Receive the piece straight into ``assembled`` if it is next in order; its size, else None."""
+        async with self.lock:
+            if self.next_in(order) != raw_index:
+                return None
+            digest = self.boundaries[-1].copy()
+            size = await receive_body(blocks, self.final, limit, digest, append=True)
+            self.appended.append(raw_index)
+            self.boundaries.append(digest)
+            return size
 
     async def put(self, raw_index: int, body: Path) -> None:
         """Move a received piece into place; a resent one also cuts the assembled file back to where it began.
@@ -89,12 +114,21 @@ class Assembler:
         """
         async with self.lock:
             if raw_index in self.appended:
-                position = self.appended.index(raw_index)
-                del self.appended[position:]
-                del self.boundaries[position + 1 :]
-                size = self.boundaries[position].size
-                await asyncio.to_thread(_truncate, self.final, size)
+                await asyncio.to_thread(self._cut_back, self.appended.index(raw_index))
             await asyncio.to_thread(os.replace, body, piece_path(self.directory, raw_index))
+
+    def _cut_back(self, position: int) -> None:
+        """Forget pieces from ``position`` on; those that live only in ``assembled`` get piece files first."""
+        with self.final.open("rb") as assembled:
+            for later in range(position + 1, len(self.appended)):
+                path = piece_path(self.directory, self.appended[later])
+                if not path.exists():
+                    start, end = self.boundaries[later].size, self.boundaries[later + 1].size
+                    assembled.seek(start)
+                    _copy(assembled, path, end - start)
+        os.truncate(self.final, self.boundaries[position].size)
+        del self.appended[position:]
+        del self.boundaries[position + 1 :]
 
     async def catch_up(self, order: list[int], stored: set[int]) -> Digest | None:
         """Append what is next in ``order`` and stored; the final digest once all of ``order`` is in."""
@@ -125,6 +159,45 @@ class Assembler:
                         out.write(block)
                 states.append(digest.copy())
         return states
+
+    def recover(self, order: list[int] | None, stored: Mapping[int, int]) -> list[int]:
+        """Rebuild the state after a restart from ``assembled`` and the piece sizes on record.
+
+        Returns the stored pieces whose bytes are nowhere (cut off by a crash): they must be sent again.
+        """
+        size = self.final.stat().st_size if self.final.exists() else 0
+        digest = Digest()
+        if order is not None and size:
+            with self.final.open("rb") as assembled:
+                for raw_index in order:
+                    piece_size = stored.get(raw_index)
+                    if piece_size is None or digest.size + piece_size > size:
+                        break
+                    _feed(assembled, digest, piece_size)
+                    self.appended.append(raw_index)
+                    self.boundaries.append(digest.copy())
+        _truncate(self.final, digest.size)
+        kept = set(self.appended)
+        return [index for index in stored if index not in kept and not piece_path(self.directory, index).exists()]
+
+
+def _feed(source: BinaryIO, digest: Digest, count: int) -> None:
+    while count > 0:
+        block = source.read(min(BLOCK, count))
+        if not block:
+            raise OSError("assembled file ended early")
+        digest.update(block)
+        count -= len(block)
+
+
+def _copy(source: BinaryIO, dest: Path, count: int) -> None:
+    with dest.open("wb") as out:
+        while count > 0:
+            block = source.read(min(BLOCK, count))
+            if not block:
+                raise OSError("assembled file ended early")
+            out.write(block)
+            count -= len(block)
 
 
 def _truncate(path: Path, size: int) -> None:

@@ -213,16 +213,46 @@ async def _finish(
     return attachment_id
 
 
+async def _assembler(
+    sandbox: SandboxState, registry: UploadRegistry, piece: Piece, stored: dict[int, int]
+) -> Assembler:
+    """The upload's assembler; made anew (and rebuilt from disk) after a restart."""
+    assembler = registry.assemblers.get(piece.key)
+    if assembler is not None:
+        return assembler
+    directory = upload_dir(sandbox.incoming, *piece.key)
+    assembler = registry.assemblers[piece.key] = Assembler(directory)
+    async with assembler.lock:
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        lost = await asyncio.to_thread(assembler.recover, expected_order(piece.chunks, set(stored)), stored)
+    for raw_index in lost:
+        sandbox.store.run(
+            "DELETE FROM upload_pieces WHERE user_id = ? AND filename = ? AND raw_index = ?", (*piece.key, raw_index)
+        )
+        del stored[raw_index]
+    return assembler
+
+
+async def _receive_piece(
+    sandbox: SandboxState, assembler: Assembler, piece: Piece, stored: dict[int, int],
+    blocks: AsyncIterator[bytes], limit: int,
+) -> tuple[Path | None, int]:
+    """Receive a piece: straight into the assembled file when it is next in order (body None), else to tmp."""
+    order = expected_order(piece.chunks, {*stored, piece.raw_index})
+    if order is not None and piece.raw_index not in stored:  # a resent piece replaces bytes: not streamed
+        size = await assembler.stream(piece.raw_index, order, blocks, limit)
+        if size is not None:
+            return None, size
+    body = sandbox.tmp / new_id()
+    return body, await receive_body(blocks, body, limit)
+
+
 async def _store_piece(
-    sandbox: SandboxState, registry: UploadRegistry, piece: Piece, body: Path, size: int
+    sandbox: SandboxState, registry: UploadRegistry, assembler: Assembler, piece: Piece, body: Path | None, size: int
 ) -> str | None:
     """Keep a piece of a multi-piece upload; assemble when it was the last one missing."""
-    directory = upload_dir(sandbox.incoming, *piece.key)
-    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-    assembler = registry.assemblers.get(piece.key)
-    if assembler is None:
-        assembler = registry.assemblers[piece.key] = Assembler(directory)
-    await assembler.put(piece.raw_index, body)
+    if body is not None:
+        await assembler.put(piece.raw_index, body)
     now = clock.now_iso()
     sandbox.store.run(
         "INSERT OR REPLACE INTO upload_pieces (user_id, filename, raw_index, size, received_at)"
@@ -249,7 +279,7 @@ async def _store_piece(
     finally:
         registry.finishing.discard(piece.key)
     registry.assemblers.pop(piece.key, None)
-    await asyncio.to_thread(shutil.rmtree, directory, ignore_errors=True)
+    await asyncio.to_thread(shutil.rmtree, assembler.directory, ignore_errors=True)
     return attachment_id
 
 
@@ -284,19 +314,22 @@ async def receive(request: web.Request, piece: Piece, blocks_source: BodySource)
         if fault is not None:
             _log(sandbox, piece, 0, f"fault-{fault}")
             raise InjectedFault(fault)
-        body = sandbox.tmp / new_id()
-        digest = Digest() if piece.whole else None
         try:
-            size = await receive_body(blocks_source.blocks, body, limit, digest)
+            if piece.whole:
+                whole, digest = sandbox.tmp / new_id(), Digest()
+                size = await receive_body(blocks_source.blocks, whole, limit, digest)
+            else:
+                assembler = await _assembler(sandbox, registry, piece, stored)
+                body, size = await _receive_piece(sandbox, assembler, piece, stored, blocks_source.blocks, limit)
         except Exception as exc:
             _log(sandbox, piece, 0, "too-large" if isinstance(exc, TooLarge) else "aborted")
             raise
     finally:
         registry.receiving.discard(token)
-    if digest is not None:
+    if piece.whole:
         _log(sandbox, piece, size, "stored")
-        return await _finish(sandbox, piece, digest, body)
-    return await _store_piece(sandbox, registry, piece, body, size)
+        return await _finish(sandbox, piece, digest, whole)
+    return await _store_piece(sandbox, registry, assembler, piece, body, size)
 
 
 def piece_from_request(request: web.Request, user: User) -> Piece:

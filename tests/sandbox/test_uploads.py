@@ -388,6 +388,54 @@ def test_absolute_form_request_target(sandbox: SandboxProcess) -> None:
     assert_attachment_of(sandbox, body["attachment"], name, data)
 
 
+def test_resending_an_early_piece_keeps_the_pieces_streamed_after_it(
+    sandbox: SandboxProcess, alice: httpx.Client
+) -> None:
+    """Pieces sent in order live only in the assembled file: cutting back for a resend must not lose them."""
+    data, pieces = _pieces_of(19, [50_000, 50_000, 50_000, 7_000])
+    name = fresh_name("salvage.bin")
+    assembled = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name) / "assembled"
+    send_piece(alice, name, bytes(50_000), 4, 0)
+    send_piece(alice, name, pieces[1], 4, 1)
+    send_piece(alice, name, pieces[2], 4, 2)
+    assert assembled.stat().st_size == 150_000  # all three streamed straight in
+    assert send_piece(alice, name, pieces[0], 4, 0).json()["upload"]["received"] == [0, 1, 2]
+    attachment = send_piece(alice, name, pieces[3], 4, 3).json()["attachment"]
+    assert_attachment_of(sandbox, attachment, name, data)
+
+
+def test_a_crash_in_the_middle_of_a_piece_loses_only_that_piece(
+    fresh_sandbox: Callable[..., SandboxProcess],
+) -> None:
+    sandbox = fresh_sandbox()
+    data, pieces = _pieces_of(23, [300_000, 3 * MIB, 100_000])
+    name = fresh_name("crash.bin")
+    assembled = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name) / "assembled"
+    release = threading.Event()
+
+    def half_then_wait() -> Iterator[bytes]:
+        yield pieces[1][: 2 * MIB]
+        release.wait(WAIT_SECONDS)
+        yield pieces[1][2 * MIB :]
+
+    with sandbox.client(ALICE) as client:
+        send_piece(client, name, pieces[0], 3, 0)
+    with ThreadPoolExecutor(1) as pool, sandbox.client(ALICE) as slow_client:
+        cut_off = pool.submit(send_piece, slow_client, name, half_then_wait(), 3, 1)
+        try:
+            wait_until(lambda: assembled.stat().st_size > len(pieces[0]), "half of piece 1 to be written")
+            sandbox.kill()
+        finally:
+            release.set()
+        with pytest.raises(httpx.TransportError):
+            cut_off.result(WAIT_SECONDS)
+    sandbox.start()
+    with sandbox.client(ALICE) as client:
+        assert send_piece(client, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
+        attachment = send_piece(client, name, pieces[1], 3, 1).json()["attachment"]
+    assert_attachment_of(sandbox, attachment, name, data)
+
+
 def test_pieces_survive_a_restart(fresh_sandbox: Callable[..., SandboxProcess]) -> None:
     sandbox = fresh_sandbox()
     data, pieces = _pieces_of(17, [200_000, 200_000, 200_000, 123_456])
@@ -622,25 +670,27 @@ def test_the_same_piece_twice_at_once_is_a_conflict(sandbox: SandboxProcess, ali
     tmp = sandbox.data_dir / "tmp"
     before = set(tmp.iterdir())
 
+    # Piece 1 first: until piece 0 arrives its place is unknown, so its body goes through tmp/ (a piece that is
+    # next in order would stream straight into the assembled file), which shows when it is on its way.
     def slow_body() -> Iterator[bytes]:
-        yield pieces[0][:1000]
+        yield pieces[1][:1000]
         release.wait(WAIT_SECONDS)
-        yield pieces[0][1000:]
+        yield pieces[1][1000:]
 
     def send_slowly() -> httpx.Response:
         with sandbox.client(ALICE) as client:
-            return send_piece(client, name, slow_body(), 2, 0)
+            return send_piece(client, name, slow_body(), 2, 1)
 
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(send_slowly)
         try:
             wait_until(lambda: set(tmp.iterdir()) - before != set(), "the first body to be on its way")
-            second = send_piece(alice, name, b"the same piece again", 2, 0)
+            second = send_piece(alice, name, b"the same piece again", 2, 1)
         finally:
             release.set()
-        assert first.result(WAIT_SECONDS).json()["upload"]["received"] == [0]
+        assert first.result(WAIT_SECONDS).json()["upload"]["received"] == [1]
     assert second.status_code == 409 and "already being received" in errors_of(second)[0]
-    attachment = send_piece(alice, name, pieces[1], 2, 1).json()["attachment"]
+    attachment = send_piece(alice, name, pieces[0], 2, 0).json()["attachment"]
     assert_attachment_of(sandbox, attachment, name, data)
 
 
