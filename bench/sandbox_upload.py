@@ -11,7 +11,6 @@ import argparse
 import hashlib
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -24,11 +23,14 @@ from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # `tests` is a package of the checkout, not of the installed project
+    sys.path.insert(0, str(REPO))
+
+from tests.sandboxproc import Account, SandboxProcess, start_sandbox  # noqa: E402
+
 MIB = 1024 * 1024
 MB = 1000 * 1000
-API_KEY = "BenchKey00000000000000"
-USER = f"bench@example.com:bench-pw:{API_KEY}"
-STARTUP_SECONDS = 20
+BENCH_USER = Account("bench@example.com", "bench-pw", "BenchKey00000000000000")
 
 
 @dataclass(frozen=True)
@@ -45,45 +47,13 @@ class Timing:
         return self.size / MIB / self.seconds
 
 
-class Sandbox:
-    """The sandbox as a subprocess; ``url`` once it has printed its ``listening on`` line."""
-
-    def __init__(self, data_dir: Path, stdout: Path) -> None:
-        self.stdout = stdout
-        with stdout.open("wb") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "lfdesktop.sandbox", "--port", "0", "--data-dir", str(data_dir),
-                 "--user", USER],
-                cwd=REPO, stdout=out,
-            )
-        self.url = self._wait_for_url()
-
-    def _wait_for_url(self) -> str:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            first_line, newline, _ = self.stdout.read_text(encoding="utf-8").partition("\n")
-            if newline:
-                return first_line.removeprefix("listening on ").strip()
-            if self.process.poll() is not None:
-                raise SystemExit(f"the sandbox exited with status {self.process.returncode}")
-            time.sleep(0.05)
-        self.stop()
-        raise SystemExit("the sandbox did not start")
-
-    def peak_rss_bytes(self) -> int:
-        """``VmHWM``: the most resident memory the process has used so far (Linux)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmHWM in /proc/PID/status")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+def peak_rss_bytes(sandbox: SandboxProcess) -> int:
+    """``VmHWM``: the most resident memory the sandbox process has used so far (Linux)."""
+    assert sandbox.process is not None, "the sandbox is not running"
+    for line in Path(f"/proc/{sandbox.process.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/PID/status")
 
 
 def copy_blocks(
@@ -121,8 +91,9 @@ def send_piece(url: str, filename: str, piece: Path, chunks: int, chunk: int, an
     """One curl upload, as in the LiquidFiles documentation; exits on anything but 200."""
     query = urlencode({"filename": filename, "chunks": chunks, "chunk": chunk})
     status = subprocess.run(
-        ["curl", "-s", "-X", "POST", "-T", str(piece), "-H", "Accept: application/json", "--user", f"{API_KEY}:x",
-         "-o", str(answer), "-w", "%{http_code}", f"{url}/message/attachments/upload?{query}"],
+        ["curl", "-s", "-X", "POST", "-T", str(piece), "-H", "Accept: application/json",
+         "--user", f"{BENCH_USER.api_key}:x", "-o", str(answer), "-w", "%{http_code}",
+         f"{url}/message/attachments/upload?{query}"],
         check=True, capture_output=True, text=True,
     ).stdout
     if status != "200":
@@ -165,13 +136,17 @@ def main() -> int:
         print(f"writing {args.size_mib} MiB of random bytes and its pieces to {work} (untimed)", flush=True)
         expected = write_test_file(work / "test.bin", size)
         pieces = split_into_pieces(work / "test.bin", work, piece_size)
-        sandbox = Sandbox(work / "data", work / "sandbox.out")
+        try:
+            sandbox = start_sandbox(work, accounts=(BENCH_USER,))
+        except RuntimeError as error:
+            raise SystemExit(str(error)) from None
         try:
             print(f"sandbox at {sandbox.url}, uploading with curl", flush=True)
             total, timings, attachment = upload(sandbox.url, pieces, work / "answer.json")
-            peak_rss = sandbox.peak_rss_bytes()
+            peak_rss = peak_rss_bytes(sandbox)
         finally:
             sandbox.stop()
+            sys.stderr.write(sandbox.stderr_text())  # whatever the sandbox complained about, as before
     report(size, piece_size, total, timings, peak_rss)
     if attachment["checksum"] != expected or attachment["size"] != size:
         print(f"checksum MISMATCH: sent {expected}, sandbox says {attachment['checksum']}", file=sys.stderr)

@@ -71,6 +71,7 @@ class SandboxProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"sandbox exited: {self.stderr_text()}")
             time.sleep(0.05)
+        self.stop()  # not left running when the caller never gets it to stop
         raise RuntimeError(f"sandbox did not start: {self.stderr_text()}")
 
     def stdout_lines(self) -> list[str]:

@@ -11,12 +11,11 @@ from aiohttp.http_exceptions import HttpProcessingError
 from . import clock, users
 from .errors import Rejected
 from .ids import new_id
-from .links import expiry_date
 from .protocol import Routes, current_user, json_ok, origin, read_json
 from .state import state
 from .store import Row
 from .users import User
-from .validate import boolean, email, optional_date, parse_int, text
+from .validate import boolean, email, expiry_date, optional_date, parse_int, text
 
 routes = Routes()
 

@@ -9,7 +9,7 @@ Pieces that arrive early wait in piece files; a background catch-up appends them
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -181,23 +181,25 @@ class Assembler:
         return [index for index in stored if index not in kept and not piece_path(self.directory, index).exists()]
 
 
-def _feed(source: BinaryIO, digest: Digest, count: int) -> None:
+def _read_exactly(source: BinaryIO, count: int) -> Iterator[bytes]:
+    """``count`` bytes of ``source`` in blocks; a file shorter than the record says is an error."""
     while count > 0:
         block = source.read(min(BLOCK, count))
         if not block:
             raise OSError("assembled file ended early")
-        digest.update(block)
         count -= len(block)
+        yield block
+
+
+def _feed(source: BinaryIO, digest: Digest, count: int) -> None:
+    for block in _read_exactly(source, count):
+        digest.update(block)
 
 
 def _copy(source: BinaryIO, dest: Path, count: int) -> None:
     with dest.open("wb") as out:
-        while count > 0:
-            block = source.read(min(BLOCK, count))
-            if not block:
-                raise OSError("assembled file ended early")
+        for block in _read_exactly(source, count):
             out.write(block)
-            count -= len(block)
 
 
 def _truncate(path: Path, size: int) -> None:

@@ -18,25 +18,13 @@ from .sizes import size_human
 from .state import state
 from .store import Row, Store
 from .users import Group, User
-from .validate import boolean, optional_date, parse_bool, parse_date, parse_int, text
+from .validate import boolean, expiry_date, optional_date, parse_bool, parse_date, parse_int, text
 
 routes = Routes()
 
 LINK_ID = "{id:[A-Za-z0-9]+}"
 MAX_LIST = 100_000
 _SELECT = "SELECT l.*, a.filename, a.size FROM links l JOIN attachments a ON a.id = l.attachment_id"
-
-
-def expiry_date(value: date | None, *, default_days: int, max_days: int, name: str = "expires_at") -> date:
-    """A requested expiry (or the default): not in the past, at most ``max_days`` ahead."""
-    if value is None:
-        return clock.days_from_today(default_days)
-    if value < clock.today():
-        raise Rejected(f"{name} {value.isoformat()} is in the past")
-    latest = clock.days_from_today(max_days)
-    if value > latest:
-        raise Rejected(f"{name} may be at most {max_days} days ahead ({latest.isoformat()})")
-    return value
 
 
 def _link_expiry(value: date | None, group: Group) -> date:

@@ -14,12 +14,11 @@ from aiohttp import web
 from . import attachments, clock
 from .errors import Gone, NotFound, Rejected
 from .ids import new_id
-from .links import expiry_date
 from .protocol import Routes, current_user, empty_ok, json_ok, origin, read_json
 from .state import SandboxState, state
 from .store import Row, Store
 from .users import User
-from .validate import boolean, email_list, id_list, integer, optional_date, parse_int, text
+from .validate import boolean, email_list, expiry_date, id_list, integer, optional_date, parse_int, text
 
 routes = Routes()
 

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from . import clock
 from .errors import Rejected
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -111,3 +112,15 @@ def id_list(obj: Mapping[str, Any], name: str) -> list[str]:
 
 def comma_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def expiry_date(value: date | None, *, default_days: int, max_days: int, name: str = "expires_at") -> date:
+    """A requested expiry (or the default): not in the past, at most ``max_days`` ahead."""
+    if value is None:
+        return clock.days_from_today(default_days)
+    if value < clock.today():
+        raise Rejected(f"{name} {value.isoformat()} is in the past")
+    latest = clock.days_from_today(max_days)
+    if value > latest:
+        raise Rejected(f"{name} may be at most {max_days} days ahead ({latest.isoformat()})")
+    return value

@@ -1,61 +1,25 @@
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.sandboxproc import ADMIN, ALICE, BOB, CAROL, Account, SandboxProcess, start_sandbox
+from tests.sandboxproc import ADMIN, ALICE, BOB, CAROL, Account, SandboxProcess
 
 
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """One sandbox for the tests that only add state of their own."""
-    process = start_sandbox(tmp_path_factory.mktemp("sandbox"))
-    yield process
-    process.stop()
+def client_fixture(account: Account | None) -> Callable[..., Iterator[httpx.Client]]:
+    """A fixture: a client of the shared sandbox that speaks as ``account`` (no API key for None)."""
+
+    @pytest.fixture
+    def client(sandbox: SandboxProcess) -> Iterator[httpx.Client]:
+        with sandbox.client(account) as client:
+            yield client
+
+    return client
 
 
-@pytest.fixture
-def fresh_sandbox(tmp_path: Path) -> Iterator[Callable[..., SandboxProcess]]:
-    """A sandbox of the test's own, with extra command-line options."""
-    started: list[SandboxProcess] = []
-
-    def start(*args: str, accounts: tuple[Account, ...] | None = None) -> SandboxProcess:
-        kwargs = {} if accounts is None else {"accounts": accounts}
-        process = start_sandbox(tmp_path / f"sandbox{len(started)}", *args, **kwargs)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.stop()
-
-
-@pytest.fixture
-def alice(sandbox: SandboxProcess) -> Iterator[httpx.Client]:
-    with sandbox.client(ALICE) as client:
-        yield client
-
-
-@pytest.fixture
-def bob(sandbox: SandboxProcess) -> Iterator[httpx.Client]:
-    with sandbox.client(BOB) as client:
-        yield client
-
-
-@pytest.fixture
-def carol(sandbox: SandboxProcess) -> Iterator[httpx.Client]:
-    with sandbox.client(CAROL) as client:
-        yield client
-
-
-@pytest.fixture
-def admin(sandbox: SandboxProcess) -> Iterator[httpx.Client]:
-    with sandbox.client(ADMIN) as client:
-        yield client
-
-
-@pytest.fixture
-def anonymous(sandbox: SandboxProcess) -> Iterator[httpx.Client]:
-    with sandbox.client(None) as client:
-        yield client
+# Each fixture takes the name it is assigned to.
+alice = client_fixture(ALICE)
+bob = client_fixture(BOB)
+carol = client_fixture(CAROL)
+admin = client_fixture(ADMIN)
+anonymous = client_fixture(None)

@@ -1,11 +1,46 @@
 """Small request helpers shared by the sandbox tests."""
 
+import re
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import count
 from typing import Any
 
 import httpx
 
 from tests.sandboxproc import SandboxProcess
+
+ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+ID = re.compile(r"^[A-Za-z0-9]{22}$")
+
+_names = count()
+
+
+def days_ahead(days: int) -> str:
+    """The date ``days`` from today (UTC), as the API writes dates; negative for the past."""
+    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
+
+
+def unique_name(name: str) -> str:
+    """A file name, subject or filedrop name no other test uses, so tests can share one sandbox.
+
+    Pieces of one file name belong to one upload per user, and filedrop names are global.
+    """
+    return f"t{next(_names)}-{time.monotonic_ns()}-{name}"
+
+
+def json_root(response: httpx.Response, key: str) -> Any:
+    """The answer's JSON under ``key``, once the answer is a 200 (its body shown otherwise)."""
+    assert response.status_code == 200, response.text
+    return response.json()[key]
+
+
+def assert_typed(record: dict[str, Any], types: dict[str, type]) -> None:
+    """``record`` has exactly the fields of ``types``, each of exactly its type (so no bool for an int)."""
+    assert set(record) == set(types)
+    for field, kind in types.items():
+        assert type(record[field]) is kind, (field, record[field])
 
 
 def upload(client: httpx.Client, filename: str, data: bytes, *, link: bool = False, **params: object) -> Any:
@@ -46,7 +81,5 @@ def upload_log(sandbox: SandboxProcess, filename: str) -> list[tuple[int | None,
 
 def send_message(client: httpx.Client, **fields: object) -> dict[str, Any]:
     """``POST /message`` with ``fields`` under ``message``; the created message as the sender sees it."""
-    response = client.post("/message", json={"message": fields})
-    assert response.status_code == 200, response.text
-    message: dict[str, Any] = response.json()["message"]
+    message: dict[str, Any] = json_root(client.post("/message", json={"message": fields}), "message")
     return message

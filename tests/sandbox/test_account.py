@@ -5,7 +5,6 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,15 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.helpers import errors_of
+from tests.sandbox.helpers import ISO_TIMESTAMP, assert_typed, days_ahead, errors_of, json_root
 from tests.sandboxproc import ADMIN, ALICE, BOB, CAROL, SandboxProcess
 
-ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 AGENT_NAME = "<b>Desk & Co</b>"
-
-
-def days_ahead(days: int) -> str:
-    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
 
 
 # ---- POST /login ----
@@ -82,12 +76,8 @@ ACCOUNT_TYPES: dict[str, type] = {
 
 
 def account_of(client: httpx.Client) -> dict[str, Any]:
-    response = client.get("/account")
-    assert response.status_code == 200, response.text
-    user: dict[str, Any] = response.json()["user"]
-    assert set(user) == set(ACCOUNT_TYPES)
-    for field, kind in ACCOUNT_TYPES.items():
-        assert type(user[field]) is kind, (field, user[field])
+    user: dict[str, Any] = json_root(client.get("/account"), "user")
+    assert_typed(user, ACCOUNT_TYPES)
     return user
 
 
@@ -280,11 +270,8 @@ REQUEST_FIELDS: dict[str, type] = {
 
 def create_request(client: httpx.Client, **fields: object) -> dict[str, Any]:
     response = client.post("/requests", json={"request": {"recipient": BOB.email, **fields}})
-    assert response.status_code == 200, response.text
-    request: dict[str, Any] = response.json()["request"]
-    assert set(request) == set(REQUEST_FIELDS)
-    for field, kind in REQUEST_FIELDS.items():
-        assert type(request[field]) is kind, (field, request[field])
+    request: dict[str, Any] = json_root(response, "request")
+    assert_typed(request, REQUEST_FIELDS)
     return request
 
 

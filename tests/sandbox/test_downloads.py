@@ -3,16 +3,22 @@
 import hashlib
 import random
 import re
-import secrets
 import zlib
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from tests.sandbox.helpers import errors_of, send_message, upload_attachment
+from tests.sandbox.helpers import (
+    ISO_TIMESTAMP,
+    days_ahead,
+    errors_of,
+    json_root,
+    send_message,
+    unique_name,
+    upload_attachment,
+)
 from tests.sandboxproc import ALICE, BOB, SandboxProcess
 
 SAFARI = (
@@ -20,37 +26,24 @@ SAFARI = (
     " Version/12.0.3 Safari/605.1.15"
 )
 BERLIN = "192.0.2.10"  # in the sandbox's built-in table of documentation addresses
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 HTML = {"Accept": "text/html"}
-
-
-def _day(offset: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=offset)).date().isoformat()
-
-
-def _unique(name: str) -> str:
-    return f"{secrets.token_hex(4)}-{name}"
 
 
 def _file_url(client: httpx.Client, message_id: str) -> str:
     """A fresh download URL of the message's first file, as ``client`` views the message."""
-    response = client.get(f"/message/{message_id}")
-    assert response.status_code == 200, response.text
-    url: str = response.json()["message"]["attachments"][0]["url"]
+    url: str = json_root(client.get(f"/message/{message_id}"), "message")["attachments"][0]["url"]
     return url
 
 
 def _shared(alice: httpx.Client, data: bytes, name: str = "data.bin", **options: object) -> tuple[str, str]:
     """Alice sends ``data`` to Bob: (message id, attachment id)."""
-    attachment = upload_attachment(alice, _unique(name), data)
+    attachment = upload_attachment(alice, unique_name(name), data)
     message = send_message(alice, recipients=[BOB.email], attachments=[attachment["id"]], **options)
     return message["id"], attachment["id"]
 
 
 def _downloads(client: httpx.Client, path: str, **params: object) -> list[dict[str, Any]]:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    entries: list[dict[str, Any]] = response.json()["downloads"]
+    entries: list[dict[str, Any]] = json_root(client.get(path, params=params), "downloads")
     return entries
 
 
@@ -64,7 +57,7 @@ def _expired_url_error(response: httpx.Response) -> str:
 
 def test_a_recipient_downloads_the_file_and_the_url_is_then_used_up(alice: httpx.Client, bob: httpx.Client) -> None:
     data = random.Random(1).randbytes(300_000)
-    name = _unique("Bericht \u2013 Grüße \"final\" 100%.pdf")
+    name = unique_name("Bericht \u2013 Grüße \"final\" 100%.pdf")
     attachment = upload_attachment(alice, name, data)
     message = send_message(alice, recipients=[BOB.email], attachments=[attachment["id"]])
     url = _file_url(bob, message["id"])
@@ -173,7 +166,7 @@ def test_an_expired_message_is_gone(sandbox: SandboxProcess, alice: httpx.Client
     message_id, _ = _shared(alice, b"too late")
     url = _file_url(bob, message_id)
     with sandbox.db() as db:
-        db.execute("UPDATE messages SET expires_at = ? WHERE id = ?", (_day(-1), message_id))
+        db.execute("UPDATE messages SET expires_at = ? WHERE id = ?", (days_ahead(-1), message_id))
     assert "expired" in _expired_url_error(bob.get(url))
 
 
@@ -198,7 +191,7 @@ def _check_seed_fields(entry: dict[str, Any]) -> None:
     assert set(strings) | set(integers) | set(optional) == set(entry)
     assert all(isinstance(entry[name], str) for name in strings), entry
     assert all(type(entry[name]) is int for name in integers), entry
-    assert ISO_DATETIME.match(entry["downloaded_at"])
+    assert ISO_TIMESTAMP.match(entry["downloaded_at"])
     assert re.fullmatch(r"\d+\.\d\d", entry["download_time"])
     assert entry["download_speed"] >= 0
 
@@ -264,9 +257,9 @@ def test_the_global_log_is_newest_first_and_filtered_by_after(alice: httpx.Clien
     second_id, _ = _shared(alice, b"second")
     for message_id in (first_id, second_id):
         assert bob.get(_file_url(bob, message_id)).status_code == 200
-    logged = [entry["message_id"] for entry in _downloads(alice, "/downloads", after=_day(0))]
+    logged = [entry["message_id"] for entry in _downloads(alice, "/downloads", after=days_ahead(0))]
     assert logged.index(second_id) < logged.index(first_id)
-    assert _downloads(alice, "/downloads", after=_day(1)) == []
+    assert _downloads(alice, "/downloads", after=days_ahead(1)) == []
     bad = alice.get("/downloads", params={"after": "29/01/2019"})
     assert bad.status_code == 422 and "after" in errors_of(bad)[0]
 
@@ -275,10 +268,9 @@ def test_the_global_log_is_newest_first_and_filtered_by_after(alice: httpx.Clien
 
 
 def _link(alice: httpx.Client, data: bytes, **options: object) -> dict[str, Any]:
-    attachment = upload_attachment(alice, _unique("shared.zip"), data, link=True)
+    attachment = upload_attachment(alice, unique_name("shared.zip"), data, link=True)
     response = alice.post("/link", json={"link": {"attachment": attachment["id"], **options}})
-    assert response.status_code == 200, response.text
-    link: dict[str, Any] = response.json()["link"]
+    link: dict[str, Any] = json_root(response, "link")
     return link
 
 
@@ -351,7 +343,7 @@ def test_expired_deleted_and_unknown_filelinks(
 ) -> None:
     expired = _link(alice, b"expired")
     with sandbox.db() as db:
-        db.execute("UPDATE links SET expires_at = ? WHERE id = ?", (_day(-1), expired["id"]))
+        db.execute("UPDATE links SET expires_at = ? WHERE id = ?", (days_ahead(-1), expired["id"]))
     gone = anonymous.get(f"/link/{expired['id']}/download")
     assert gone.status_code == 410 and "expired" in errors_of(gone)[0]
     deleted = _link(alice, b"deleted")

@@ -1,6 +1,5 @@
 """Filedrops: the admin API of seeds/004, and the public filedrop that sends files to its owner."""
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -8,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.helpers import errors_of, upload_attachment
+from tests.sandbox.helpers import assert_typed, errors_of, json_root, unique_name, upload_attachment
 from tests.sandboxproc import ADMIN, ALICE, BOB, SandboxProcess
 
 OLD_TIMESTAMP = "2001-01-01T00:00:00.000Z"
@@ -20,30 +19,15 @@ SEED_TYPES: dict[str, type] = {
 }
 
 
-def unique_name(prefix: str = "drop") -> str:
-    """Filedrop names are global: each test makes its own."""
-    return f"{prefix}-{secrets.token_hex(4)}"
-
-
-def assert_seed_shape(filedrop: dict[str, Any]) -> None:
-    assert set(filedrop) == set(SEED_TYPES)
-    for field, kind in SEED_TYPES.items():
-        assert type(filedrop[field]) is kind, (field, filedrop[field])
-
-
 def create_filedrop(admin: httpx.Client, **fields: object) -> dict[str, Any]:
-    body = {"name": unique_name(), "title": "Drop files here", "owner": ALICE.user_id, **fields}
-    response = admin.post("/admin/filedrops", json={"filedrop": body})
-    assert response.status_code == 200, response.text
-    filedrop: dict[str, Any] = response.json()["filedrop"]
-    assert_seed_shape(filedrop)
+    body = {"name": unique_name("drop"), "title": "Drop files here", "owner": ALICE.user_id, **fields}
+    filedrop: dict[str, Any] = json_root(admin.post("/admin/filedrops", json={"filedrop": body}), "filedrop")
+    assert_typed(filedrop, SEED_TYPES)
     return filedrop
 
 
 def open_filedrop(anonymous: httpx.Client, name: str, **params: str) -> dict[str, Any]:
-    response = anonymous.get(f"/filedrop/{name}", params=params)
-    assert response.status_code == 200, response.text
-    public: dict[str, Any] = response.json()["filedrop"]
+    public: dict[str, Any] = json_root(anonymous.get(f"/filedrop/{name}", params=params), "filedrop")
     return public
 
 
@@ -106,7 +90,7 @@ def test_list_is_a_top_level_array_of_filedrop_objects(admin: httpx.Client) -> N
     assert isinstance(listed, list)
     assert all(set(item) == {"filedrop"} for item in listed)
     for item in listed:
-        assert_seed_shape(item["filedrop"])
+        assert_typed(item["filedrop"], SEED_TYPES)
     assert {"filedrop": created} in listed
 
 
@@ -151,7 +135,7 @@ def test_show_answers_one_filedrop_or_404(admin: httpx.Client) -> None:
 def test_invalid_create_is_422_naming_the_problem(
     admin: httpx.Client, fields: dict[str, object], expected: str
 ) -> None:
-    name = unique_name()
+    name = unique_name("drop")
     body = {"name": name, "title": "Drop", "owner": ALICE.user_id, **fields}
     given = {key: value for key, value in body.items() if value is not None}
     response = admin.post("/admin/filedrops", json={"filedrop": given})
@@ -183,7 +167,7 @@ def test_update_changes_only_the_given_attributes(admin: httpx.Client) -> None:
 
     assert response.status_code == 200, response.text
     updated = response.json()["filedrop"]
-    assert_seed_shape(updated)
+    assert_typed(updated, SEED_TYPES)
     changes = {"title": "New Partner Filedrop Name", "expires_after": 24, "owner": BOB.user_id}
     assert updated == {**created, **changes}
     assert admin.get(f"/admin/filedrops/{created['id']}").json() == {"filedrop": updated}
@@ -253,7 +237,7 @@ def test_admin_endpoints_refuse_non_admins(
     admin: httpx.Client, alice: httpx.Client, anonymous: httpx.Client
 ) -> None:
     created = create_filedrop(admin)
-    body = {"filedrop": {"name": unique_name(), "title": "Mine", "owner": ALICE.user_id}}
+    body = {"filedrop": {"name": unique_name("drop"), "title": "Mine", "owner": ALICE.user_id}}
     calls = [
         ("GET", "/admin/filedrops", None),
         ("GET", f"/admin/filedrops/{created['id']}", None),
@@ -410,7 +394,7 @@ def test_round_trip_reaches_the_owners_inbox(
     created = create_filedrop(admin, owner=ALICE.email, cc=ADMIN.email, authorization=2, expires_after=5)
     use_key(visitor, open_filedrop(visitor, created["name"])["api_key"])
     attachment = upload_attachment(visitor, "contract.pdf", b"%PDF-1.4 signed")
-    subject = f"Signed contract {secrets.token_hex(4)}"
+    subject = unique_name("Signed contract")
 
     response = visitor.post(
         f"/filedrop/{created['name']}",

@@ -2,22 +2,16 @@
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from lfdesktop.sandbox.users import password_matches
-from tests.sandbox.helpers import errors_of, upload_attachment
+from tests.sandbox.helpers import ISO_TIMESTAMP, days_ahead, errors_of, json_root, upload_attachment
 from tests.sandboxproc import ALICE, SandboxProcess
 
-ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 OLD_TIMESTAMP = "2001-01-01T00:00:00.000Z"
-
-
-def days_ahead(days: int) -> str:
-    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
 
 
 def attachment_id(client: httpx.Client, name: str = "report.pdf", data: bytes = b"%PDF-1.4 sandbox") -> str:
@@ -31,16 +25,12 @@ def post_link(client: httpx.Client, **fields: object) -> httpx.Response:
 
 
 def create_link(client: httpx.Client, **fields: object) -> dict[str, Any]:
-    response = post_link(client, **fields)
-    assert response.status_code == 200, response.text
-    link: dict[str, Any] = response.json()["link"]
+    link: dict[str, Any] = json_root(post_link(client, **fields), "link")
     return link
 
 
 def listed_ids(client: httpx.Client, **params: object) -> list[str]:
-    response = client.get("/link", params=params)
-    assert response.status_code == 200, response.text
-    return [link["id"] for link in response.json()["links"]]
+    return [link["id"] for link in json_root(client.get("/link", params=params), "links")]
 
 
 def age_link(sandbox: SandboxProcess, link_id: str) -> None:

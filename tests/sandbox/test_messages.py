@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-import secrets
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,31 +9,23 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.helpers import errors_of, send_message, upload_attachment
+from tests.sandbox.helpers import (
+    ID,
+    ISO_TIMESTAMP,
+    days_ahead,
+    errors_of,
+    json_root,
+    send_message,
+    unique_name,
+    upload_attachment,
+)
 from tests.sandboxproc import ADMIN, ALICE, BOB, CAROL, SandboxProcess
 
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-ID = re.compile(r"^[A-Za-z0-9]{22}$")
 REPORT = b"%PDF-1.4 quarterly numbers\n" * 100
 
 
-def _today() -> datetime:
-    return datetime.now(UTC)
-
-
-def _day(offset: int) -> str:
-    return (_today() + timedelta(days=offset)).date().isoformat()
-
-
-def _unique(name: str) -> str:
-    """A file name or subject no other test uses, so tests can share one sandbox."""
-    return f"{secrets.token_hex(4)}-{name}"
-
-
 def _inbox(client: httpx.Client, **params: object) -> list[dict[str, Any]]:
-    response = client.get("/messages/inbox", params=params)
-    assert response.status_code == 200, response.text
-    messages: list[dict[str, Any]] = response.json()["messages"]
+    messages: list[dict[str, Any]] = json_root(client.get("/messages/inbox", params=params), "messages")
     return messages
 
 
@@ -48,7 +39,7 @@ def _view(client: httpx.Client, message_id: str) -> httpx.Response:
 
 @pytest.fixture
 def attachment(alice: httpx.Client) -> dict[str, Any]:
-    return upload_attachment(alice, _unique("report.pdf"), REPORT)
+    return upload_attachment(alice, unique_name("report.pdf"), REPORT)
 
 
 def _check_attachment_fields(sandbox: SandboxProcess, message_id: str, item: dict[str, Any]) -> None:
@@ -59,7 +50,7 @@ def _check_attachment_fields(sandbox: SandboxProcess, message_id: str, item: dic
     assert item["content_type"] == "application/pdf"
     assert item["checksum"] == hashlib.sha256(REPORT).hexdigest()
     assert item["crc32"] == format(zlib.crc32(REPORT), "x")
-    assert ISO_DATETIME.match(item["created_at"])
+    assert ISO_TIMESTAMP.match(item["created_at"])
     url = re.escape(f"{sandbox.url}/message/{message_id}/{item['id']}/")
     assert re.match(url + r"[A-Za-z0-9]{22}/[^/]+report\.pdf$", item["url"]), item["url"]
 
@@ -67,7 +58,7 @@ def _check_attachment_fields(sandbox: SandboxProcess, message_id: str, item: dic
 def test_a_sent_message_reaches_the_recipients_inbox_with_every_field_typed(
     sandbox: SandboxProcess, alice: httpx.Client, bob: httpx.Client, attachment: dict[str, Any]
 ) -> None:
-    subject = _unique("Quarterly numbers")
+    subject = unique_name("Quarterly numbers")
     sent = send_message(
         alice, recipients=[BOB.email], cc=["auditor@outside.example"], bcc=[ADMIN.email], subject=subject,
         message="Please review", attachments=[attachment["id"]],
@@ -80,8 +71,8 @@ def test_a_sent_message_reaches_the_recipients_inbox_with_every_field_typed(
     assert message["recipients"] == [BOB.email]
     assert message["ccs"] == ["auditor@outside.example"]
     assert "bccs" not in message  # only the sender sees the blind copies
-    assert ISO_DATETIME.match(message["created_at"])
-    assert message["expires_at"] == _day(14)  # the Default group's default expiry
+    assert ISO_TIMESTAMP.match(message["created_at"])
+    assert message["expires_at"] == days_ahead(14)  # the Default group's default expiry
     assert message["expires_after"] == 0 and type(message["expires_after"]) is int
     assert message["authorization"] == 3 and type(message["authorization"]) is int
     assert message["authorization_description"] == "Only Specified Recipients can access"
@@ -105,16 +96,16 @@ def test_the_sender_sees_the_bccs_and_a_bcc_recipient_gets_the_message(
 
 
 def test_recipients_are_matched_case_insensitively(alice: httpx.Client, bob: httpx.Client) -> None:
-    sent = send_message(alice, recipients=[BOB.email.upper()], subject=_unique("shouting"))
+    sent = send_message(alice, recipients=[BOB.email.upper()], subject=unique_name("shouting"))
     assert sent["id"] in _ids(_inbox(bob))
 
 
 def test_defaults_and_chosen_options_are_kept(alice: httpx.Client, attachment: dict[str, Any]) -> None:
     sent = send_message(
-        alice, recipients=[BOB.email], attachments=[attachment["id"]], expires_at=_day(90), expires_after=3,
+        alice, recipients=[BOB.email], attachments=[attachment["id"]], expires_at=days_ahead(90), expires_after=3,
         authorization=0, private_message=True, send_email=False, bcc_myself=False,
     )
-    assert sent["expires_at"] == _day(90)
+    assert sent["expires_at"] == days_ahead(90)
     assert sent["expires_after"] == 3
     assert sent["authorization"] == 0
     assert sent["authorization_description"] == "Anyone can download"
@@ -123,15 +114,15 @@ def test_defaults_and_chosen_options_are_kept(alice: httpx.Client, attachment: d
 
 
 def test_a_message_without_files_is_allowed(alice: httpx.Client, bob: httpx.Client) -> None:
-    sent = send_message(alice, recipients=[BOB.email], subject=_unique("just words"), message="Call me")
+    sent = send_message(alice, recipients=[BOB.email], subject=unique_name("just words"), message="Call me")
     assert sent["attachments"] == [] and sent["size"] == 0
     assert _view(bob, sent["id"]).json()["message"]["message"] == "Call me"
 
 
 def test_the_restricted_group_has_its_own_default_and_maximum_expiry(carol: httpx.Client) -> None:
-    assert send_message(carol, recipients=[BOB.email])["expires_at"] == _day(7)
-    assert send_message(carol, recipients=[BOB.email], expires_at=_day(30))["expires_at"] == _day(30)
-    too_far = carol.post("/message", json={"message": {"recipients": [BOB.email], "expires_at": _day(31)}})
+    assert send_message(carol, recipients=[BOB.email])["expires_at"] == days_ahead(7)
+    assert send_message(carol, recipients=[BOB.email], expires_at=days_ahead(30))["expires_at"] == days_ahead(30)
+    too_far = carol.post("/message", json={"message": {"recipients": [BOB.email], "expires_at": days_ahead(31)}})
     assert too_far.status_code == 422
     assert "30 days" in errors_of(too_far)[0]
 
@@ -194,8 +185,8 @@ def test_viewing_one_message(sandbox: SandboxProcess, alice: httpx.Client, bob: 
 
 
 def test_the_sent_list_holds_the_callers_messages_newest_first(alice: httpx.Client, bob: httpx.Client) -> None:
-    first = send_message(alice, recipients=[BOB.email], subject=_unique("first"))
-    second = send_message(alice, recipients=[BOB.email], subject=_unique("second"))
+    first = send_message(alice, recipients=[BOB.email], subject=unique_name("first"))
+    second = send_message(alice, recipients=[BOB.email], subject=unique_name("second"))
     response = alice.get("/messages/sent")
     assert response.status_code == 200
     sent_ids = _ids(response.json()["sent"])
@@ -209,17 +200,15 @@ def test_the_sent_list_holds_the_callers_messages_newest_first(alice: httpx.Clie
 
 
 def _listed(client: httpx.Client, path: str, key: str, **params: object) -> list[str]:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return _ids(response.json()[key])
+    return _ids(json_root(client.get(path, params=params), key))
 
 
 def test_sent_after_and_sent_in_the_last_filter_both_lists(
     sandbox: SandboxProcess, alice: httpx.Client, bob: httpx.Client
 ) -> None:
-    recent = send_message(alice, recipients=[BOB.email], subject=_unique("recent"))
-    older = send_message(alice, recipients=[BOB.email], subject=_unique("three hours old"))
-    three_hours_ago = _today() - timedelta(hours=3)
+    recent = send_message(alice, recipients=[BOB.email], subject=unique_name("recent"))
+    older = send_message(alice, recipients=[BOB.email], subject=unique_name("three hours old"))
+    three_hours_ago = datetime.now(UTC) - timedelta(hours=3)
     with sandbox.db() as db:
         db.execute(
             "UPDATE messages SET created_at = ? WHERE id = ?",
@@ -228,7 +217,7 @@ def test_sent_after_and_sent_in_the_last_filter_both_lists(
     for client, path, key in ((bob, "/messages/inbox", "messages"), (alice, "/messages/sent", "sent")):
         since_that_day = _listed(client, path, key, sent_after=three_hours_ago.date().isoformat())
         assert {recent["id"], older["id"]} <= set(since_that_day)
-        assert recent["id"] not in _listed(client, path, key, sent_after=_day(1))
+        assert recent["id"] not in _listed(client, path, key, sent_after=days_ahead(1))
         in_the_last_hour = _listed(client, path, key, sent_in_the_last=1)
         assert recent["id"] in in_the_last_hour and older["id"] not in in_the_last_hour
         assert older["id"] in _listed(client, path, key, sent_in_the_last=4)
@@ -258,8 +247,8 @@ def test_bad_list_filters_are_422(bob: httpx.Client, path: str, params: dict[str
         ({"recipients": ["not-an-email"]}, "not a valid email"),
         ({"recipients": [BOB.email], "cc": ["bob@"]}, "not a valid email"),
         ({"recipients": BOB.email}, "list"),
-        ({"recipients": [BOB.email], "expires_at": _day(-1)}, "past"),
-        ({"recipients": [BOB.email], "expires_at": _day(91)}, "90 days"),
+        ({"recipients": [BOB.email], "expires_at": days_ahead(-1)}, "past"),
+        ({"recipients": [BOB.email], "expires_at": days_ahead(91)}, "90 days"),
         ({"recipients": [BOB.email], "expires_at": "31/12/2030"}, "YYYY-MM-DD"),
         ({"recipients": [BOB.email], "attachments": ["NoSuchAttachment000000"]}, "not found"),
         ({"recipients": [BOB.email], "attachments": "NoSuchAttachment000000"}, "list of ids"),
@@ -279,7 +268,7 @@ def test_invalid_messages_are_422_with_a_reason(alice: httpx.Client, fields: dic
 
 
 def test_someone_elses_attachment_cannot_be_sent(alice: httpx.Client, bob: httpx.Client) -> None:
-    foreign = upload_attachment(bob, _unique("bobs.txt"), b"not yours")["id"]
+    foreign = upload_attachment(bob, unique_name("bobs.txt"), b"not yours")["id"]
     response = alice.post("/message", json={"message": {"recipients": [BOB.email], "attachments": [foreign]}})
     assert response.status_code == 422
     assert foreign in errors_of(response)[0]
@@ -293,7 +282,7 @@ def test_malformed_bodies_are_422(alice: httpx.Client, body: bytes) -> None:
 
 
 def test_nothing_is_stored_when_a_message_is_refused(alice: httpx.Client, bob: httpx.Client) -> None:
-    subject = _unique("refused")
+    subject = unique_name("refused")
     response = alice.post(
         "/message", json={"message": {"recipients": [BOB.email], "subject": subject, "authorization": 9}}
     )
@@ -309,7 +298,7 @@ def test_messages_need_an_api_key(sandbox: SandboxProcess) -> None:
 
 def test_only_the_sender_may_delete_a_messages_files(alice: httpx.Client, bob: httpx.Client) -> None:
     data = b"withdrawn"
-    attachment = upload_attachment(alice, _unique("withdrawn.txt"), data)
+    attachment = upload_attachment(alice, unique_name("withdrawn.txt"), data)
     sent = send_message(alice, recipients=[BOB.email], attachments=[attachment["id"]])
     refused = bob.delete(f"/message/{sent['id']}/delete_attachments")
     assert refused.status_code == 404 and errors_of(refused)
@@ -323,7 +312,7 @@ def test_only_the_sender_may_delete_a_messages_files(alice: httpx.Client, bob: h
 
 
 def test_a_file_another_live_message_shares_is_kept(alice: httpx.Client, bob: httpx.Client) -> None:
-    attachment = upload_attachment(alice, _unique("shared.txt"), b"shared by two messages")
+    attachment = upload_attachment(alice, unique_name("shared.txt"), b"shared by two messages")
     first = send_message(alice, recipients=[BOB.email], attachments=[attachment["id"]])
     second = send_message(alice, recipients=[CAROL.email], attachments=[attachment["id"]])
     assert alice.delete(f"/message/{first['id']}/delete_attachments").status_code == 200

@@ -26,15 +26,13 @@ import pytest
 
 from lfdesktop.sandbox.assembly import upload_dir
 from lfdesktop.sandbox.digest import EICAR
-from tests.sandbox.helpers import errors_of, send_piece, upload_attachment, upload_log
+from tests.sandbox.helpers import ID, ISO_TIMESTAMP, errors_of, send_piece, unique_name, upload_attachment, upload_log
 from tests.sandboxproc import ALICE, Account, SandboxProcess
 
 UPLOAD = "/message/attachments/upload"
 LINK_UPLOAD = "/link/attachments/upload"
 UPLOAD_PATHS = (UPLOAD, LINK_UPLOAD)
 MIB = 1024 * 1024
-ID = re.compile(r"^[0-9A-Za-z]{22}$")
-DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 WAIT_SECONDS = 20.0
 SEED_003_FIELDS = {
     "id", "filename", "size", "size_human", "content_type", "checksum", "crc32", "assembled",
@@ -43,15 +41,7 @@ SEED_003_FIELDS = {
     "expires_at", "created_at", "messages", "filelinks",
 }
 
-_names = count()
-
-
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def fresh_name(name: str) -> str:
-    """A filename no other test uses: pieces of one name belong to one upload per user."""
-    return f"t{next(_names)}-{time.monotonic_ns()}-{name}"
 
 
 def sha256(data: bytes) -> str:
@@ -72,7 +62,7 @@ def stored_bytes(sandbox: SandboxProcess, attachment_id: str) -> bytes:
 
 
 def assert_is_datetime(value: object) -> None:
-    assert isinstance(value, str) and DATETIME.match(value), value
+    assert isinstance(value, str) and ISO_TIMESTAMP.match(value), value
     datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
@@ -207,7 +197,7 @@ def test_whole_upload_is_stored_exactly(
     sandbox: SandboxProcess, alice: httpx.Client, path: str, size: int
 ) -> None:
     data = random.Random(size).randbytes(size)
-    name = fresh_name("data.bin")
+    name = unique_name("data.bin")
     response = alice.post(path, params={"filename": name}, content=data)
     assert response.status_code == 200, response.text
     attachment = response.json()["attachment"]
@@ -217,15 +207,15 @@ def test_whole_upload_is_stored_exactly(
 
 
 def test_sizes_are_shown_as_the_seed_does(alice: httpx.Client) -> None:
-    assert upload_attachment(alice, fresh_name("empty"), b"")["size_human"] == "0 Bytes"
-    assert upload_attachment(alice, fresh_name("one"), b"x")["size_human"] == "1 Byte"
+    assert upload_attachment(alice, unique_name("empty"), b"")["size_human"] == "0 Bytes"
+    assert upload_attachment(alice, unique_name("one"), b"x")["size_human"] == "1 Byte"
     # seed 003: a 3132812-byte file is "2.99 MB"
-    assert upload_attachment(alice, fresh_name("quod.odp"), bytes(3_132_812))["size_human"] == "2.99 MB"
+    assert upload_attachment(alice, unique_name("quod.odp"), bytes(3_132_812))["size_human"] == "2.99 MB"
 
 
 def test_crc32_is_lower_case_hex_without_leading_zeros(alice: httpx.Client) -> None:
     data = next(candidate for i in count() if zlib.crc32(candidate := f"pad{i}".encode()) < 0x0100_0000)
-    attachment = upload_attachment(alice, fresh_name("small-crc.txt"), data)
+    attachment = upload_attachment(alice, unique_name("small-crc.txt"), data)
     assert attachment["crc32"] == format(zlib.crc32(data), "x")
     assert len(attachment["crc32"]) <= 6 and not attachment["crc32"].startswith("0")
 
@@ -270,7 +260,7 @@ def test_unicode_file_names_come_back_unchanged(
 def test_content_type_from_header_then_parameter_then_name(
     alice: httpx.Client, header: str | None, query: str | None, filename: str, expected: str
 ) -> None:
-    params = {"filename": fresh_name(filename)}
+    params = {"filename": unique_name(filename)}
     if query is not None:
         params["content_type"] = query
     headers = {} if header is None else {"Content-Type": header}
@@ -306,7 +296,7 @@ PIECE_PLANS = {
 def test_pieces_in_any_order_assemble_to_the_file(sandbox: SandboxProcess, alice: httpx.Client, plan: str) -> None:
     sizes, order, first = PIECE_PLANS[plan]
     data, pieces = _pieces_of(len(plan), sizes)
-    name = fresh_name("pieces.bin")
+    name = unique_name("pieces.bin")
     attachment = upload_pieces(alice, name, pieces, order, first)
     assert_attachment_of(sandbox, attachment, name, data)
     assert_fresh_and_clean(attachment)
@@ -314,7 +304,7 @@ def test_pieces_in_any_order_assemble_to_the_file(sandbox: SandboxProcess, alice
 
 def test_link_upload_takes_pieces_too(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data, (head, tail) = _pieces_of(11, [70_000, 30_000])
-    name = fresh_name("link.bin")
+    name = unique_name("link.bin")
     assert send_piece(alice, name, tail, 2, 1, LINK_UPLOAD).json()["upload"]["received"] == [1]
     response = send_piece(alice, name, head, 2, 0, LINK_UPLOAD)
     assert_attachment_of(sandbox, response.json()["attachment"], name, data)
@@ -322,7 +312,7 @@ def test_link_upload_takes_pieces_too(sandbox: SandboxProcess, alice: httpx.Clie
 
 def test_a_resent_piece_replaces_the_earlier_one(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data, pieces = _pieces_of(12, [50_000, 50_000, 50_000])
-    name = fresh_name("resent.bin")
+    name = unique_name("resent.bin")
     assert send_piece(alice, name, b"wrong bytes", 3, 1).json()["upload"]["received"] == [1]
     assert send_piece(alice, name, pieces[1], 3, 1).json()["upload"]["received"] == [1]
     assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [1, 2]
@@ -336,7 +326,7 @@ def test_resending_a_piece_already_appended_cuts_it_out_again(
     """Pieces in order are appended while the rest arrives: a resent one must replace its bytes there too."""
     data, pieces = _pieces_of(13, [60_000, 60_000, 60_000])
     wrong = bytes(70_000)
-    name = fresh_name("appended.bin")
+    name = unique_name("appended.bin")
     assembled = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name) / "assembled"
     send_piece(alice, name, pieces[0], 3, 0)
     send_piece(alice, name, wrong, 3, 1)
@@ -354,13 +344,13 @@ def test_chunked_transfer_encoding_bodies(sandbox: SandboxProcess, alice: httpx.
         for start in range(0, len(piece), 65_536):
             yield piece[start : start + 65_536]
 
-    whole_name = fresh_name("chunked-whole.bin")
+    whole_name = unique_name("chunked-whole.bin")
     response = alice.post(UPLOAD, params={"filename": whole_name}, content=blocks(data))
     assert response.request.headers["Transfer-Encoding"] == "chunked"
     assert "Content-Length" not in response.request.headers
     assert_attachment_of(sandbox, response.json()["attachment"], whole_name, data)
 
-    name = fresh_name("chunked-pieces.bin")
+    name = unique_name("chunked-pieces.bin")
     assert send_piece(alice, name, blocks(pieces[1]), 2, 1).json()["upload"]["received"] == [1]
     attachment = send_piece(alice, name, blocks(pieces[0]), 2, 0).json()["attachment"]
     assert_attachment_of(sandbox, attachment, name, data)
@@ -368,7 +358,7 @@ def test_chunked_transfer_encoding_bodies(sandbox: SandboxProcess, alice: httpx.
 
 def test_expect_100_continue(sandbox: SandboxProcess) -> None:
     data = random.Random(15).randbytes(300_000)
-    name = fresh_name("expect.bin")
+    name = unique_name("expect.bin")
     with connect(sandbox) as sock:
         sock.sendall(request_head(sandbox, f"{UPLOAD}?filename={name}", len(data), "Expect: 100-continue"))
         assert read_head(sock).startswith(b"HTTP/1.1 100 Continue\r\n")
@@ -380,7 +370,7 @@ def test_expect_100_continue(sandbox: SandboxProcess) -> None:
 
 def test_absolute_form_request_target(sandbox: SandboxProcess) -> None:
     data = random.Random(16).randbytes(20_000)
-    name = fresh_name("absolute.bin")
+    name = unique_name("absolute.bin")
     with connect(sandbox) as sock:
         sock.sendall(request_head(sandbox, f"{sandbox.url}{UPLOAD}?filename={name}", len(data)) + data)
         status, body = read_response(sock)
@@ -393,7 +383,7 @@ def test_resending_an_early_piece_keeps_the_pieces_streamed_after_it(
 ) -> None:
     """Pieces sent in order live only in the assembled file: cutting back for a resend must not lose them."""
     data, pieces = _pieces_of(19, [50_000, 50_000, 50_000, 7_000])
-    name = fresh_name("salvage.bin")
+    name = unique_name("salvage.bin")
     assembled = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name) / "assembled"
     send_piece(alice, name, bytes(50_000), 4, 0)
     send_piece(alice, name, pieces[1], 4, 1)
@@ -409,7 +399,7 @@ def test_a_crash_in_the_middle_of_a_piece_loses_only_that_piece(
 ) -> None:
     sandbox = fresh_sandbox()
     data, pieces = _pieces_of(23, [300_000, 3 * MIB, 100_000])
-    name = fresh_name("crash.bin")
+    name = unique_name("crash.bin")
     assembled = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name) / "assembled"
     release = threading.Event()
 
@@ -439,7 +429,7 @@ def test_a_crash_in_the_middle_of_a_piece_loses_only_that_piece(
 def test_pieces_survive_a_restart(fresh_sandbox: Callable[..., SandboxProcess]) -> None:
     sandbox = fresh_sandbox()
     data, pieces = _pieces_of(17, [200_000, 200_000, 200_000, 123_456])
-    name = fresh_name("resume.bin")
+    name = unique_name("resume.bin")
     with sandbox.client(ALICE) as client:
         send_piece(client, name, pieces[0], 4, 0)
         assert send_piece(client, name, pieces[2], 4, 2).json()["upload"]["received"] == [0, 2]
@@ -452,7 +442,7 @@ def test_pieces_survive_a_restart(fresh_sandbox: Callable[..., SandboxProcess]) 
 
 def test_a_piece_cut_off_midway_stores_nothing(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data, pieces = _pieces_of(18, [100_000, 100_000])
-    name = fresh_name("cut-off.bin")
+    name = unique_name("cut-off.bin")
     target = f"{UPLOAD}?filename={name}&chunks=2&chunk=1"
     with connect(sandbox) as sock:
         sock.sendall(request_head(sandbox, target, len(pieces[1])) + pieces[1][: len(pieces[1]) // 2])
@@ -483,7 +473,7 @@ def legacy_post(
 
 def test_legacy_form_answers_the_bare_id(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data = random.Random(19).randbytes(80_000)
-    name = fresh_name("legacy.bin")
+    name = unique_name("legacy.bin")
     response = legacy_post(alice, name, data, json=False)
     assert response.status_code == 200, response.text
     assert ID.match(response.text), response.text
@@ -493,7 +483,7 @@ def test_legacy_form_answers_the_bare_id(sandbox: SandboxProcess, alice: httpx.C
 
 def test_legacy_form_pieces_answer_empty_then_the_id(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data, pieces = _pieces_of(20, [30_000, 30_000, 5])
-    name = fresh_name("legacy-pieces.bin")
+    name = unique_name("legacy-pieces.bin")
     for index in (0, 1):
         response = legacy_post(alice, name, pieces[index], json=False, pieces=(index, 3))
         assert response.status_code == 200 and response.content == b""
@@ -504,7 +494,7 @@ def test_legacy_form_pieces_answer_empty_then_the_id(sandbox: SandboxProcess, al
 
 def test_legacy_form_with_json_accept_answers_json(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data, pieces = _pieces_of(21, [10_000, 20_000])
-    whole_name, name = fresh_name("legacy-whole.json.bin"), fresh_name("legacy-json.bin")
+    whole_name, name = unique_name("legacy-whole.json.bin"), unique_name("legacy-json.bin")
     whole = legacy_post(alice, whole_name, data, json=True)
     assert_attachment_of(sandbox, whole.json()["attachment"], whole_name, data)
     first = legacy_post(alice, name, pieces[1], json=True, pieces=(1, 2))
@@ -549,19 +539,19 @@ def assert_blocked(attachment: dict[str, Any]) -> None:
 
 
 def test_eicar_is_blocked(alice: httpx.Client) -> None:
-    assert_blocked(upload_attachment(alice, fresh_name("eicar.com"), EICAR))
+    assert_blocked(upload_attachment(alice, unique_name("eicar.com"), EICAR))
 
 
 def test_eicar_around_the_first_mebibyte_of_a_whole_upload_is_blocked(alice: httpx.Client) -> None:
     # Where the sandbox's blocks begin depends on how the body arrives; the pieces below pin it down.
     data = bytes(MIB - 30) + EICAR + bytes(MIB)
-    assert_blocked(upload_attachment(alice, fresh_name("eicar-straddle.bin"), data))
+    assert_blocked(upload_attachment(alice, unique_name("eicar-straddle.bin"), data))
 
 
 def test_eicar_split_over_many_tiny_pieces_is_blocked(alice: httpx.Client) -> None:
     data = b"harmless prefix " + EICAR + b" harmless suffix"
     pieces = [data[start : start + 5] for start in range(0, len(data), 5)]
-    assert_blocked(upload_pieces(alice, fresh_name("eicar-pieces.bin"), pieces, list(range(len(pieces)))))
+    assert_blocked(upload_pieces(alice, unique_name("eicar-pieces.bin"), pieces, list(range(len(pieces)))))
 
 
 @pytest.mark.parametrize("first_piece", [MIB, 3 * MIB], ids=["across pieces", "across 1 MiB blocks of a piece"])
@@ -569,7 +559,7 @@ def test_eicar_across_a_boundary_is_blocked(alice: httpx.Client, first_piece: in
     """Pieces are read back in 1 MiB blocks: the string starts 10 bytes before the end of one."""
     data = random.Random(22).randbytes(MIB - 10) + EICAR + random.Random(23).randbytes(3 * MIB)
     pieces = split(data, [first_piece, len(data) - first_piece])
-    assert_blocked(upload_pieces(alice, fresh_name("eicar-boundary.bin"), pieces, [1, 0]))
+    assert_blocked(upload_pieces(alice, unique_name("eicar-boundary.bin"), pieces, [1, 0]))
 
 
 def test_scan_delay_keeps_an_upload_unprocessed_for_a_while(
@@ -639,13 +629,13 @@ def test_hostile_file_names_are_refused_and_write_nothing(
     ],
 )
 def test_bad_piece_numbers_are_refused(alice: httpx.Client, params: dict[str, str], field: str) -> None:
-    response = alice.post(UPLOAD, params={"filename": fresh_name("numbers.bin"), **params}, content=b"x")
+    response = alice.post(UPLOAD, params={"filename": unique_name("numbers.bin"), **params}, content=b"x")
     assert response.status_code == 422, response.text
     assert field in errors_of(response)[0]
 
 
 def test_another_piece_count_for_an_upload_in_progress_is_refused(alice: httpx.Client) -> None:
-    name = fresh_name("count.bin")
+    name = unique_name("count.bin")
     assert send_piece(alice, name, b"first", 3, 0).status_code == 200
     for chunks, chunk in ((4, 1), (2, 1)):
         response = send_piece(alice, name, b"other", chunks, chunk)
@@ -657,7 +647,7 @@ def test_another_piece_count_for_an_upload_in_progress_is_refused(alice: httpx.C
 
 @pytest.mark.parametrize(("first", "then"), [(0, 3), (3, 0)])
 def test_mixing_zero_and_one_based_numbers_is_refused(alice: httpx.Client, first: int, then: int) -> None:
-    name = fresh_name("mixed.bin")
+    name = unique_name("mixed.bin")
     assert send_piece(alice, name, b"a", 3, first).status_code == 200
     response = send_piece(alice, name, b"b", 3, then)
     assert response.status_code == 422 and "0-based and 1-based" in errors_of(response)[0]
@@ -665,7 +655,7 @@ def test_mixing_zero_and_one_based_numbers_is_refused(alice: httpx.Client, first
 
 def test_the_same_piece_twice_at_once_is_a_conflict(sandbox: SandboxProcess, alice: httpx.Client) -> None:
     data, pieces = _pieces_of(24, [64_000, 64_000])
-    name = fresh_name("parallel.bin")
+    name = unique_name("parallel.bin")
     release = threading.Event()
     tmp = sandbox.data_dir / "tmp"
     before = set(tmp.iterdir())
@@ -713,13 +703,13 @@ def test_oversize_pieces_are_refused(fresh_sandbox: Callable[..., SandboxProcess
 
 
 def test_restricted_group_may_not_upload_blocked_types(carol: httpx.Client) -> None:
-    response = carol.post(UPLOAD, params={"filename": fresh_name("setup.exe")}, content=b"MZ")
+    response = carol.post(UPLOAD, params={"filename": unique_name("setup.exe")}, content=b"MZ")
     assert response.status_code == 422 and ".exe" in errors_of(response)[0]
-    assert upload_attachment(carol, fresh_name("setup.txt"), b"MZ")["filename"].endswith("setup.txt")
+    assert upload_attachment(carol, unique_name("setup.txt"), b"MZ")["filename"].endswith("setup.txt")
 
 
 def test_uploads_need_a_valid_key(sandbox: SandboxProcess, anonymous: httpx.Client) -> None:
-    params = {"filename": fresh_name("anonymous.txt")}
+    params = {"filename": unique_name("anonymous.txt")}
     no_key = anonymous.post(UPLOAD, params=params, content=b"x")
     assert no_key.status_code == 401 and errors_of(no_key)
     with sandbox.client(Account("mallory@example.com", "pw", "WrongKey00000000000000")) as mallory:
@@ -729,7 +719,7 @@ def test_uploads_need_a_valid_key(sandbox: SandboxProcess, anonymous: httpx.Clie
 
 def test_uploads_answer_only_json(alice: httpx.Client) -> None:
     response = alice.post(
-        UPLOAD, params={"filename": fresh_name("plain.txt")}, content=b"x",
+        UPLOAD, params={"filename": unique_name("plain.txt")}, content=b"x",
         headers={"Accept": "text/html", "Content-Type": "application/octet-stream"},
     )
     assert response.status_code == 406 and errors_of(response)
@@ -739,7 +729,7 @@ def test_uploads_answer_only_json(alice: httpx.Client) -> None:
 
 
 def test_other_users_cannot_see_an_attachment(alice: httpx.Client, bob: httpx.Client) -> None:
-    attachment = upload_attachment(alice, fresh_name("private.txt"), b"for alice only")
+    attachment = upload_attachment(alice, unique_name("private.txt"), b"for alice only")
     assert bob.get(f"/attachments/{attachment['id']}").status_code == 404
     assert attachment["id"] not in {item["id"] for item in bob.get("/attachments").json()["attachments"]}
     listed = [item for item in alice.get("/attachments").json()["attachments"] if item["id"] == attachment["id"]]
@@ -750,7 +740,7 @@ def test_other_users_cannot_see_an_attachment(alice: httpx.Client, bob: httpx.Cl
 def test_deleting_an_unsent_attachment(
     sandbox: SandboxProcess, alice: httpx.Client, bob: httpx.Client, path: str
 ) -> None:
-    attachment = upload_attachment(alice, fresh_name("delete-me.txt"), b"soon gone")
+    attachment = upload_attachment(alice, unique_name("delete-me.txt"), b"soon gone")
     not_bobs = bob.delete(f"{path}/{attachment['id']}")
     assert not_bobs.status_code == 404 and errors_of(not_bobs)
     assert alice.get(f"/attachments/{attachment['id']}").status_code == 200
