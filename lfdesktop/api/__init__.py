@@ -1,0 +1,1 @@
+"""The LiquidFiles protocol: an async client with typed records and a tree of errors. No Qt here."""
