@@ -85,7 +85,10 @@ def normalize_server_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{text} is not a web address (https://...)")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+    # Host names are case-insensitive: one server must give one account key, whatever the user typed.
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), "", ""))
 
 
 @dataclass
@@ -110,7 +113,11 @@ class DownloadBody:
 class Session:
     """One server and one key; close with ``aclose()`` (the app does so in its ordered shutdown)."""
 
-    def __init__(self, server_url: str, api_key: str | None, options: HttpOptions | None = None) -> None:
+    def __init__(
+        self, server_url: str, api_key: str | None, options: HttpOptions | None = None, *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """``transport`` is for tests: answers no honest server gives (truncated JSON, HTML error pages)."""
         self.server_url = normalize_server_url(server_url)
         self.options = options or HttpOptions()
         self._api_key = api_key
@@ -127,6 +134,7 @@ class Session:
             verify=self.options.tls.context(),
             trust_env=True,  # HTTP(S)_PROXY, and the OS proxy settings that urllib reads on Windows and macOS
             follow_redirects=False,
+            transport=transport,
         )
 
     async def aclose(self) -> None:

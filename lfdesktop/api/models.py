@@ -33,6 +33,10 @@ class Account:
     may_change_link_authentication: bool
     blocked_extensions: tuple[str, ...]
     permitted_extensions: tuple[str, ...]
+    # What the user's group may use; servers that do not say allow all three.
+    messages_allowed: bool = True
+    filelinks_allowed: bool = True
+    file_requests_allowed: bool = True
 
     @classmethod
     def from_json(cls, data: object) -> "Account":
@@ -47,6 +51,9 @@ class Account:
             may_change_link_authentication=f.boolean("may_change_link_authentication", True),
             blocked_extensions=tuple(f.strings("blocked_extensions")),
             permitted_extensions=tuple(f.strings("permitted_extensions")),
+            messages_allowed=f.boolean("messages_allowed", True),
+            filelinks_allowed=f.boolean("filelinks_allowed", True),
+            file_requests_allowed=f.boolean("file_requests_allowed", True),
         )
 
 

@@ -5,11 +5,13 @@ Tolerant: both date-time formats of the documents (``2019-01-29T08:56:47.866Z`` 
 id, or a field of the wrong kind that we need, is a ``ProtocolError`` now rather than a crash later.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .errors import ProtocolError
+
+T = TypeVar("T")
 
 
 class Fields:
@@ -144,3 +146,44 @@ def root(body: object, *keys: str, what: str) -> object:
             if key in body:
                 return body[key]
     raise ProtocolError(f"Expected {what} under {' or '.join(repr(key) for key in keys)}")
+
+
+class One(Generic[T]):
+    """An answer holding one record under the first of ``keys`` present."""
+
+    def __init__(self, parse: Callable[[object], T], *keys: str) -> None:
+        self.parse = parse
+        self.keys = keys
+
+    def read(self, body: object) -> T:
+        return self.parse(root(body, *self.keys, what=f"the {self.keys[0]}"))
+
+
+class Many(Generic[T]):
+    """An answer holding a list of records: under the first of ``keys`` present, or the whole answer.
+
+    Servers differ: ``{"filedrops": [...]}`` or a bare array (seeds/004, and seeds/001's words), each item
+    bare or wrapped as ``{"filedrop": {...}}`` (``item`` names the wrapper). An item that does not parse
+    (no id) fails the whole answer, saying which item it was.
+    """
+
+    def __init__(self, parse: Callable[[object], T], *keys: str, item: str) -> None:
+        self.parse = parse
+        self.keys = keys
+        self.item = item
+
+    def read(self, body: object) -> list[T]:
+        items = body if isinstance(body, list) else root(body, *self.keys, what=f"the {self.keys[0]}")
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise ProtocolError(f"Expected {self.keys[0]} to be a list, got {type(items).__name__}")
+        return [self._record(position, value) for position, value in enumerate(items, 1)]
+
+    def _record(self, position: int, value: object) -> T:
+        if isinstance(value, Mapping) and len(value) == 1 and isinstance(value.get(self.item), Mapping):
+            value = value[self.item]
+        try:
+            return self.parse(value)
+        except ProtocolError as exc:
+            raise ProtocolError(f"Item {position} of {self.keys[0]}: {exc}") from None
