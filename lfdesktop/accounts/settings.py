@@ -1,0 +1,263 @@
+"""Typed settings with defaults and validation, stored as JSON in the config dir.
+
+Loading never fails: a missing file gives defaults; a damaged file, a wrong type or an impossible value gives
+the default for what is wrong plus a warning (logged, and returned for the UI to show). A damaged file is left
+alone until the next save, so the user can still look at it. Saving is atomic.
+
+No field here can hold a secret: API keys live in the OS keyring (``secrets.py``) and nowhere else.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lfdesktop.api.http import TlsOptions, normalize_server_url
+
+from .paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MIB = 1024 * 1024
+# Inclusive ranges for the whole-number settings.
+LIMITS = {
+    "piece_size_mib": (1, 1024),
+    "pieces_in_flight": (1, 16),
+    "files_in_flight": (1, 16),
+    "bandwidth_limit_kib": (0, 10_000_000),
+}
+
+Record = TypeVar("Record", "AccountSettings", "Settings")
+
+
+def account_key(server_url: str, email: str) -> str:
+    """One account's identity: it names the account's keyring entry and the active account in settings."""
+    return f"{email.strip().lower()} on {normalize_server_url(server_url)}"
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    server_url: str  # normalised: https assumed, no trailing slash
+    email: str
+    display_name: str = ""
+    ca_file: Path | None = None  # an internal CA the user chose to trust for this server
+    system_trust_store: bool = False  # the OS trust store instead of certifi's bundle
+
+    def __post_init__(self) -> None:
+        _check_type("server_url", self.server_url, str, "a web address")
+        _check_type("email", self.email, str, "an email address")
+        _check_type("display_name", self.display_name, str, "text")
+        _check_path("ca_file", self.ca_file)
+        _check_type("system_trust_store", self.system_trust_store, bool, "true or false")
+        try:
+            object.__setattr__(self, "server_url", normalize_server_url(self.server_url))
+        except ValueError as error:
+            raise ValueError(f"server_url: {error}") from None
+        object.__setattr__(self, "email", self.email.strip())
+        if "@" not in self.email:
+            raise ValueError("email should be an email address")
+
+    @property
+    def key(self) -> str:
+        return account_key(self.server_url, self.email)
+
+    def tls_options(self) -> TlsOptions:
+        return TlsOptions(ca_file=self.ca_file, system_store=self.system_trust_store)
+
+
+@dataclass(frozen=True)
+class Settings:
+    accounts: tuple[AccountSettings, ...] = ()
+    active_account: str | None = None  # an account's key
+    download_dir: Path | None = None  # None: the user's Downloads folder (see download_folder)
+    piece_size_mib: int = 100  # as the official LiquidFiles clients
+    pieces_in_flight: int = 3
+    files_in_flight: int = 2
+    bandwidth_limit_kib: int = 0  # KiB per second for all transfers together; 0: no limit
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.accounts, tuple) or not all(isinstance(a, AccountSettings) for a in self.accounts):
+            raise ValueError("accounts should be a list of accounts")
+        keys = [account.key for account in self.accounts]
+        if len(set(keys)) != len(keys):
+            raise ValueError("accounts: the same account is listed twice")
+        if self.active_account is not None and self.active_account not in keys:
+            raise ValueError("active_account should be one of the accounts")
+        _check_path("download_dir", self.download_dir)
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            _check_type(name, value, int, "a whole number")
+            if not low <= value <= high:
+                raise ValueError(f"{name} should be between {low} and {high}, not {value}")
+
+    @property
+    def active(self) -> AccountSettings | None:
+        return next((a for a in self.accounts if a.key == self.active_account), None)
+
+    @property
+    def piece_size(self) -> int:
+        return self.piece_size_mib * MIB
+
+    def download_folder(self, paths: AppPaths) -> Path:
+        return self.download_dir or paths.download_dir
+
+    def with_account(self, account: AccountSettings, *, active: bool = True) -> "Settings":
+        """Adds the account, or replaces the one with the same key (a new display name or TLS choice)."""
+        others = tuple(a for a in self.accounts if a.key != account.key)
+        return replace(self, accounts=(*others, account), active_account=account.key if active else self.active_account)
+
+    def without_account(self, key: str) -> "Settings":
+        active = None if key == self.active_account else self.active_account
+        return replace(self, accounts=tuple(a for a in self.accounts if a.key != key), active_account=active)
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    settings: Settings
+    warnings: tuple[str, ...]  # plain words for the UI or CLI to show; each was also logged
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    """Blocking file I/O: on the event loop, await ``aload_settings`` instead."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return LoadedSettings(Settings(), ())
+    except json.JSONDecodeError as error:
+        problem = f"is damaged (line {error.lineno}: {error.msg})"
+        return _defaults_because(f"The settings file {path} {problem}; using the default settings. "
+                                 "The file is left as it is until settings are next saved.")
+    except (OSError, UnicodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return _defaults_because(f"Could not read the settings file {path} ({reason}); using the default settings.")
+    warnings: list[str] = []
+    settings = _settings_from_json(data, warnings)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return LoadedSettings(settings, tuple(warnings))
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Atomic: a temp file in the same folder, flushed and fsynced, then renamed over the old one.
+
+    A failure at any step leaves the old file as it was. Blocking: on the event loop, await ``asave_settings``.
+    """
+    text = json.dumps({"version": FORMAT_VERSION, **_plain(settings)}, indent=2, ensure_ascii=False) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+async def aload_settings(path: Path) -> LoadedSettings:
+    return await asyncio.to_thread(load_settings, path)
+
+
+async def asave_settings(path: Path, settings: Settings) -> None:
+    await asyncio.to_thread(save_settings, path, settings)
+
+
+def _defaults_because(warning: str) -> LoadedSettings:
+    log.warning("%s", warning)
+    return LoadedSettings(Settings(), (warning,))
+
+
+def _settings_from_json(data: object, warnings: list[str]) -> Settings:
+    """Field by field, so one wrong value costs only itself. Unknown keys are ignored."""
+    if not isinstance(data, dict):
+        warnings.append("The settings file does not hold a JSON object; using the default settings.")
+        return Settings()
+    settings = Settings(accounts=_accounts_from_json(data.get("accounts", []), warnings))
+    # active_account last: it must name one of the accounts loaded above.
+    for name in ("download_dir", *LIMITS, "active_account"):
+        if name in data:
+            settings = _with_field(settings, name, data[name], warnings, "")
+    return settings
+
+
+def _accounts_from_json(raw: object, warnings: list[str]) -> tuple[AccountSettings, ...]:
+    if not isinstance(raw, list):
+        warnings.append("Settings: accounts should be a list; no accounts were loaded.")
+        return ()
+    accounts: dict[str, AccountSettings] = {}
+    for index, item in enumerate(raw):
+        where = f"accounts[{index}]"
+        account = _account_from_json(item, where, warnings)
+        if account is not None and account.key in accounts:
+            warnings.append(f"Settings: {where} repeats an account listed before; it was ignored.")
+        elif account is not None:
+            accounts[account.key] = account
+    return tuple(accounts.values())
+
+
+def _account_from_json(item: object, where: str, warnings: list[str]) -> AccountSettings | None:
+    """Without a usable server and email an account is dropped; any other wrong field gets its default."""
+    if not isinstance(item, dict):
+        warnings.append(f"Settings: {where} is not an account; it was ignored.")
+        return None
+    try:
+        account = AccountSettings(server_url=item.get("server_url"), email=item.get("email"))  # type: ignore[arg-type]
+    except ValueError as error:
+        warnings.append(f"Settings: {where} was ignored: {error}.")
+        return None
+    for name in ("display_name", "ca_file", "system_trust_store"):
+        if name in item:
+            account = _with_field(account, name, item[name], warnings, f"{where}.")
+    return account
+
+
+def _with_field(record: Record, name: str, value: object, warnings: list[str], where: str) -> Record:
+    if name in ("download_dir", "ca_file") and isinstance(value, str) and value:
+        value = Path(value)
+    try:
+        return replace(record, **{name: value})  # type: ignore[arg-type]
+    except ValueError as error:
+        warnings.append(f"Settings: {where}{error}; using the default.")
+        return record
+
+
+def _check_type(name: str, value: object, kind: type, expected: str) -> None:
+    # Never echo a wrong value: whatever was typed into the file is not ours to repeat in a log.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"{name} should be {expected}")
+
+
+def _check_path(name: str, value: object) -> None:
+    if value is not None and not (isinstance(value, Path) and value.is_absolute()):
+        raise ValueError(f"{name} should be a full path")
+
+
+def _plain(value: Any) -> Any:
+    """Settings as JSON values: records as objects, tuples as lists, paths as strings."""
+    if is_dataclass(value):
+        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _sync_folder(folder: Path) -> None:
+    """Makes the rename itself durable (POSIX; Windows cannot open a folder)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
