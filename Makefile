@@ -20,7 +20,7 @@ test: sysdeps $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check lfdesktop tests bench
-	$(BIN)/mypy lfdesktop/sandbox
+	$(BIN)/mypy lfdesktop/sandbox lfdesktop/api lfdesktop/transfer lfdesktop/accounts lfdesktop/cli
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/sandbox_upload.py
