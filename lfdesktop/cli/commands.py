@@ -11,6 +11,7 @@ from lfdesktop.accounts.paths import AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import AccountSettings, aload_settings, asave_settings
 from lfdesktop.api.client import LiquidFilesClient
+from lfdesktop.api.errors import AuthError, Rejected
 from lfdesktop.api.models import Attachment, Download, Filedrop, FileLink, Message
 
 from . import output
@@ -194,7 +195,10 @@ async def login(args: argparse.Namespace, environ: Mapping[str, str], paths: App
     tls = tls_from(args, stored_account(loaded, server_url))
     if args.email:
         async with Connection(server_url, None, tls).client() as anonymous:
-            key = await anonymous.login(args.email, ask(f"Password for {args.email}: "))
+            try:
+                key = await anonymous.login(args.email, ask(f"Password for {args.email}: "))
+            except Rejected as error:  # LiquidFiles answers a wrong email or password with 422: still a failed sign-in
+                raise AuthError(str(error), status=error.status, errors=error.errors) from None
     else:
         key = args.api_key or environ.get("LF_API_KEY") or ask(f"API key for {server_url}: ")
     async with Connection(server_url, key.strip(), tls).client() as client:

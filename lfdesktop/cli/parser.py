@@ -4,8 +4,16 @@ import argparse
 import re
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from lfdesktop import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr, like every other failure, not argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _day(text: str) -> date:
@@ -44,12 +52,12 @@ def _addresses(text: str) -> list[str]:
     return addresses
 
 
-def _common(*, defaults: bool) -> argparse.ArgumentParser:
+def _common(*, defaults: bool) -> _Parser:
     """Options every command takes, before or after its name.
 
     Only the top level sets defaults: a subcommand's copy must not overwrite what was given before its name.
     """
-    common = argparse.ArgumentParser(add_help=False, argument_default=None if defaults else argparse.SUPPRESS)
+    common = _Parser(add_help=False, argument_default=None if defaults else argparse.SUPPRESS)
     group = common.add_argument_group("connection and output")
     group.add_argument("--server", metavar="URL",
                        help="the LiquidFiles server (else $LF_SERVER, else the stored account)")
@@ -75,7 +83,7 @@ def _link_options(parser: argparse.ArgumentParser) -> None:
 
 def build() -> argparse.ArgumentParser:
     common = _common(defaults=False)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lfdesktop", parents=[_common(defaults=True)],
         description="lfdesktop: send and receive files through a LiquidFiles server. "
                     "Without a command it opens the desktop app.",

@@ -5,7 +5,6 @@ a lost network) and is run again sends only the pieces that had not arrived.
 """
 
 import asyncio
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,20 +43,20 @@ async def upload_all(ctx: Context, paths: Sequence[Path], *, link: bool = False)
         uploader = Uploader(ctx.client, account=account.email, journal=journal, options=options)
         progresses = [TransferProgress(Direction.UPLOAD, path.name) for path in paths]
         results = []
-        async with progress.shown(progresses):
+        async with progress.shown(progresses) as note:
             for path, watched in zip(paths, progresses, strict=True):
                 results.append(await uploader.upload(path, link=link, progress=watched))
                 if not ctx.json:
-                    _report_upload(path, results[-1])
+                    note(_upload_report(path, results[-1]))
         return results
     finally:
         await journal.aclose()
 
 
-def _report_upload(path: Path, result: UploadResult) -> None:
+def _upload_report(path: Path, result: UploadResult) -> str:
     mark = "verified" if result.verified else "size checked (the server gave no checksum)"
     resumed = f", {result.pieces_resumed} piece(s) resumed" if result.pieces_resumed else ""
-    print(f"{path.name}: uploaded, {mark}{resumed}  SHA-256 {result.digest.sha256}", file=sys.stderr)
+    return f"{path.name}: uploaded, {mark}{resumed}  SHA-256 {result.digest.sha256}"
 
 
 def _upload_json(path: Path, result: UploadResult) -> dict[str, Any]:
