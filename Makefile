@@ -24,6 +24,8 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/sandbox_upload.py
+	$(BIN)/python bench/upload.py --parallel 1
+	$(BIN)/python bench/upload.py --parallel 3
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
