@@ -24,8 +24,8 @@ from lfdesktop.api.errors import Gone
 from lfdesktop.api.models import MessageFile
 
 from .checksum import FileDigest, StreamHasher, verify
-from .errors import ChecksumMismatch, SaveError
-from .events import ChecksumState, Direction, TransferProgress, TransferState
+from .errors import SaveError
+from .events import ChecksumState, Direction, TransferProgress, TransferState, tracked
 from .offloop import acquire_in_thread
 from .safenames import candidates, safe_filename, with_suffix
 from .throttle import Admit
@@ -76,20 +76,9 @@ async def download(
     """Download ``file`` into ``folder`` under a safe, new name; verified against the message's checksums."""
     name = safe_filename(file.filename)
     progress = progress or TransferProgress(Direction.DOWNLOAD, name, size=file.size)
-    try:
-        progress.set_state(TransferState.RUNNING)
-        result = await _download(client, file, folder, name, renew, progress, admit, open_part)
-    except asyncio.CancelledError:
-        progress.set_state(TransferState.CANCELLED)
-        raise
-    except Exception as error:
-        if isinstance(error, ChecksumMismatch):
-            progress.checksum = ChecksumState.MISMATCH
-        progress.set_state(TransferState.FAILED, str(error))
-        raise
-    progress.result = str(result.path)
-    progress.set_state(TransferState.DONE)
-    return result
+    progress.set_state(TransferState.RUNNING)
+    work = _download(client, file, folder, name, renew, progress, admit, open_part)
+    return await tracked(progress, work, lambda done: str(done.path))
 
 
 async def _download(

@@ -5,13 +5,18 @@ block. Consumers poll ``snapshot()`` on their own timer (the GUI repaints every 
 listener that hears of state changes only (queued, running, paused, verifying, done, failed, cancelled).
 """
 
+import asyncio
 import itertools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
+from .errors import ChecksumMismatch
 from .stats import TransferStats
+
+T = TypeVar("T")
 
 
 class TransferState(StrEnum):
@@ -175,3 +180,21 @@ class TransferProgress:
             speed=self._stats.speed(), eta=None if state.finished else self._stats.eta(self.size - self.done),
             checksum=self.checksum, sha256=self.sha256, error=self.error, result=self.result,
         )
+
+
+async def tracked(progress: "TransferProgress", work: Awaitable[T], describe: Callable[[T], str]) -> T:
+    """Await ``work`` and show how it ended in ``progress``: done (with ``describe(result)``), cancelled, or
+    failed with its reason (a checksum mismatch also marked as such)."""
+    try:
+        result = await work
+    except asyncio.CancelledError:
+        progress.set_state(TransferState.CANCELLED)
+        raise
+    except Exception as error:
+        if isinstance(error, ChecksumMismatch):
+            progress.checksum = ChecksumState.MISMATCH
+        progress.set_state(TransferState.FAILED, str(error))
+        raise
+    progress.result = describe(result)
+    progress.set_state(TransferState.DONE)
+    return result

@@ -29,8 +29,8 @@ from lfdesktop.api.errors import ApiError, AuthError, NetworkError
 from lfdesktop.api.models import Attachment, PieceReceipt
 
 from .checksum import BLOCK, HASH_BUFFER, FileDigest, FileStamp, InOrderHasher, check_stamp, read_exactly, verify
-from .errors import ChecksumMismatch, FileChanged, TransferError
-from .events import ChecksumState, Direction, TransferProgress, TransferState
+from .errors import FileChanged, TransferError
+from .events import ChecksumState, Direction, TransferProgress, TransferState, tracked
 from .journal import Journal, UploadEntry, UploadTarget
 from .offloop import acquire_in_thread, complete
 from .retry import RetryPolicy
@@ -92,29 +92,20 @@ class Uploader:
     ) -> UploadResult:
         """Upload ``path`` as a message attachment (or a FileLink attachment with ``link``), verified."""
         progress = progress or TransferProgress(Direction.UPLOAD, path.name)
-        try:
-            path = await asyncio.to_thread(path.absolute)  # the journal knows files by absolute path
-            stamp, content_type = await asyncio.to_thread(_inspect, path)
-            name = unicodedata.normalize("NFC", path.name)
-            async with self._name_held(name):
-                progress.set_state(TransferState.RUNNING)
-                entry = await self._begin(path, name, stamp, link)
-                run = _Run(self, entry, path, name, stamp, content_type, progress, admit)
-                try:
-                    result = await run.go()
-                finally:
-                    await run.hasher.aclose()
-        except asyncio.CancelledError:
-            progress.set_state(TransferState.CANCELLED)
-            raise
-        except Exception as error:
-            if isinstance(error, ChecksumMismatch):
-                progress.checksum = ChecksumState.MISMATCH
-            progress.set_state(TransferState.FAILED, str(error))
-            raise
-        progress.result = result.attachment.id
-        progress.set_state(TransferState.DONE)
-        return result
+        return await tracked(progress, self._upload(path, link, progress, admit), lambda done: done.attachment.id)
+
+    async def _upload(self, path: Path, link: bool, progress: TransferProgress, admit: Admit | None) -> UploadResult:
+        path = await asyncio.to_thread(path.absolute)  # the journal knows files by absolute path
+        stamp, content_type = await asyncio.to_thread(_inspect, path)
+        name = unicodedata.normalize("NFC", path.name)
+        async with self._name_held(name):
+            progress.set_state(TransferState.RUNNING)
+            entry = await self._begin(path, name, stamp, link)
+            run = _Run(self, entry, path, name, stamp, content_type, progress, admit)
+            try:
+                return await run.go()
+            finally:
+                await run.hasher.aclose()
 
     async def _begin(self, path: Path, name: str, stamp: FileStamp, link: bool) -> UploadEntry:
         pieces = len(plan_pieces(stamp.size, self.options.piece_size))
