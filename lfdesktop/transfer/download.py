@@ -26,7 +26,7 @@ from lfdesktop.api.models import MessageFile
 from .checksum import FileDigest, StreamHasher, verify
 from .errors import SaveError
 from .events import ChecksumState, Direction, TransferProgress, TransferState, tracked
-from .offloop import acquire_in_thread
+from .offloop import acquire_in_thread, let_finish
 from .safenames import candidates, safe_filename, with_suffix
 from .throttle import Admit
 
@@ -130,10 +130,7 @@ async def _fetch(
                 await writing
                 writing = None
     finally:
-        if writing is not None:  # the file is closed after us: let the thread finish with it
-            await asyncio.wait([writing])
-            if not writing.cancelled():
-                writing.exception()
+        await let_finish(writing)  # the file is closed after us: let the thread finish with it
 
 
 def _why(error: OSError, folder: Path, name: str) -> str:

@@ -30,3 +30,12 @@ async def complete(write: Awaitable[T]) -> T:
     except asyncio.CancelledError:
         await task
         raise
+
+
+async def let_finish(job: "asyncio.Future[T] | None") -> None:
+    """Wait for a thread job still using a file that is about to be closed; its outcome no longer matters."""
+    if job is None:
+        return
+    await asyncio.wait([job])
+    if not job.cancelled():
+        job.exception()  # retrieved: asyncio must not report it as never retrieved

@@ -32,7 +32,7 @@ from .checksum import BLOCK, HASH_BUFFER, FileDigest, FileStamp, InOrderHasher, 
 from .errors import FileChanged, TransferError
 from .events import ChecksumState, Direction, TransferProgress, TransferState, tracked
 from .journal import Journal, UploadEntry, UploadTarget
-from .offloop import acquire_in_thread, complete
+from .offloop import acquire_in_thread, complete, let_finish
 from .retry import RetryPolicy
 from .throttle import Admit
 
@@ -311,10 +311,7 @@ class _Run:
                 self.progress.piece_moved(piece.index, len(block))  # asked for more: this one went out
                 offset = following
         finally:
-            if reading is not None:  # the handle is closed after us: let the thread finish with it
-                await asyncio.wait([reading])
-                if not reading.cancelled():
-                    reading.exception()
+            await let_finish(reading)  # the handle is closed after us: let the thread finish with it
 
     def _read(self, handle: BufferedReader, offset: int, end: int) -> "asyncio.Task[bytes]":
         length = min(self.options.block_size, end - offset)

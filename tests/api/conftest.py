@@ -28,24 +28,21 @@ async def connect(sandbox: SandboxProcess) -> AsyncIterator[Connect]:
         await client.aclose()
 
 
-@pytest.fixture
-async def alice(connect: Connect) -> LiquidFilesClient:
-    return connect(ALICE)
+def client_fixture(account: Account) -> Callable[..., object]:
+    """A fixture: a client of the shared sandbox that speaks as ``account``."""
+
+    @pytest.fixture
+    async def client(connect: Connect) -> LiquidFilesClient:
+        return connect(account)
+
+    return client
 
 
-@pytest.fixture
-async def bob(connect: Connect) -> LiquidFilesClient:
-    return connect(BOB)
-
-
-@pytest.fixture
-async def carol(connect: Connect) -> LiquidFilesClient:
-    return connect(CAROL)
-
-
-@pytest.fixture
-async def admin(connect: Connect) -> LiquidFilesClient:
-    return connect(ADMIN)
+# Each fixture takes the name it is assigned to.
+alice = client_fixture(ALICE)
+bob = client_fixture(BOB)
+carol = client_fixture(CAROL)
+admin = client_fixture(ADMIN)
 
 
 @dataclass
