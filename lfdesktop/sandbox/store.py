@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS uploads (
     started_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (user_id, filename));
 CREATE TABLE IF NOT EXISTS upload_pieces (
     user_id TEXT NOT NULL, filename TEXT NOT NULL, raw_index INTEGER NOT NULL, size INTEGER NOT NULL,
-    received_at TEXT NOT NULL, PRIMARY KEY (user_id, filename, raw_index));
+    received_at TEXT NOT NULL, placed_at INTEGER, PRIMARY KEY (user_id, filename, raw_index));
 CREATE TABLE IF NOT EXISTS upload_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, filename TEXT NOT NULL,
     chunk INTEGER, chunks INTEGER, bytes INTEGER NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL);

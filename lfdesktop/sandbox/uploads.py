@@ -43,6 +43,7 @@ class UploadRegistry:
     """In-memory bookkeeping of uploads under way; the durable part is in the store."""
 
     receiving: set[tuple[str, str, int]] = field(default_factory=set)
+    declared: dict[tuple[str, str, int], int] = field(default_factory=dict)  # in-flight pieces' lengths
     finishing: set[tuple[str, str]] = field(default_factory=set)
     assemblers: dict[tuple[str, str], Assembler] = field(default_factory=dict)
     background: set[asyncio.Task[object]] = field(default_factory=set)
@@ -154,6 +155,22 @@ def _stored_pieces(sandbox: SandboxState, piece: Piece) -> dict[int, int]:
     return {int(row["raw_index"]): int(row["size"]) for row in rows}
 
 
+def _placed_offsets(sandbox: SandboxState, piece: Piece) -> dict[int, int]:
+    """Where pieces written straight into the assembled file were put."""
+    rows = sandbox.store.all(
+        "SELECT raw_index, placed_at FROM upload_pieces WHERE user_id = ? AND filename = ? AND placed_at IS NOT NULL",
+        piece.key,
+    )
+    return {int(row["raw_index"]): int(row["placed_at"]) for row in rows}
+
+
+def _forget_pieces(sandbox: SandboxState, piece: Piece, raw_indexes: list[int]) -> None:
+    for raw_index in raw_indexes:
+        sandbox.store.run(
+            "DELETE FROM upload_pieces WHERE user_id = ? AND filename = ? AND raw_index = ?", (*piece.key, raw_index)
+        )
+
+
 def _open_upload(sandbox: SandboxState, registry: UploadRegistry, piece: Piece) -> dict[int, int]:
     """Check the piece fits the upload in progress under its name (or start one); the stored pieces."""
     store = sandbox.store
@@ -224,40 +241,59 @@ async def _assembler(
     assembler = registry.assemblers[piece.key] = Assembler(directory)
     async with assembler.lock:
         await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-        lost = await asyncio.to_thread(assembler.recover, expected_order(piece.chunks, set(stored)), stored)
+        lost = await asyncio.to_thread(assembler.recover, stored, _placed_offsets(sandbox, piece))
+    _forget_pieces(sandbox, piece, lost)
     for raw_index in lost:
-        sandbox.store.run(
-            "DELETE FROM upload_pieces WHERE user_id = ? AND filename = ? AND raw_index = ?", (*piece.key, raw_index)
-        )
         del stored[raw_index]
     return assembler
 
 
+def _offset_of(registry: UploadRegistry, piece: Piece, order: list[int], stored: dict[int, int]) -> int | None:
+    """Where the piece starts in the file, if every piece before it is stored or on its way with a length."""
+    offset = 0
+    for raw_index in order[: order.index(piece.raw_index)]:
+        size = registry.declared.get((*piece.key, raw_index), stored.get(raw_index))
+        if size is None:
+            return None
+        offset += size
+    return offset
+
+
 async def _receive_piece(
-    sandbox: SandboxState, assembler: Assembler, piece: Piece, stored: dict[int, int],
-    blocks: AsyncIterator[bytes], limit: int,
-) -> tuple[Path | None, int]:
-    """Receive a piece: straight into the assembled file when it is next in order (body None), else to tmp."""
+    sandbox: SandboxState, registry: UploadRegistry, assembler: Assembler, piece: Piece, stored: dict[int, int],
+    source: "BodySource", limit: int,
+) -> tuple[Path | None, int, int | None]:
+    """Receive a piece: straight into its place in the assembled file when that is known (no body file, and
+    the offset), else into a body file in tmp/."""
     order = expected_order(piece.chunks, {*stored, piece.raw_index})
-    if order is not None and piece.raw_index not in stored:  # a resent piece replaces bytes: not streamed
-        size = await assembler.stream(piece.raw_index, order, blocks, limit)
-        if size is not None:
-            return None, size
+    if order is not None and source.declared_size is not None:
+        offset = _offset_of(registry, piece, order, stored)
+        if offset is not None:
+            limit = min(limit, source.declared_size)  # it must not spill into the next piece's place
+            return None, await assembler.write(piece.raw_index, offset, order, source.blocks, limit), offset
     body = sandbox.tmp / new_id()
-    return body, await receive_body(blocks, body, limit)
+    return body, await receive_body(source.blocks, body, limit), None
+
+
+async def _catch_up(sandbox: SandboxState, assembler: Assembler, piece: Piece, order: list[int]) -> Digest | None:
+    """Hash what is next in order; pieces found missing are forgotten, so the client is told to send them."""
+    digest, lost = await assembler.catch_up(order, _stored_pieces(sandbox, piece))
+    _forget_pieces(sandbox, piece, lost)
+    return digest
 
 
 async def _store_piece(
-    sandbox: SandboxState, registry: UploadRegistry, assembler: Assembler, piece: Piece, body: Path | None, size: int
+    sandbox: SandboxState, registry: UploadRegistry, assembler: Assembler, piece: Piece, body: Path | None,
+    size: int, placed_at: int | None,
 ) -> str | None:
     """Keep a piece of a multi-piece upload; assemble when it was the last one missing."""
     if body is not None:
         await assembler.put(piece.raw_index, body)
     now = clock.now_iso()
     sandbox.store.run(
-        "INSERT OR REPLACE INTO upload_pieces (user_id, filename, raw_index, size, received_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (*piece.key, piece.raw_index, size, now),
+        "INSERT OR REPLACE INTO upload_pieces (user_id, filename, raw_index, size, received_at, placed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (*piece.key, piece.raw_index, size, now, placed_at),
     )
     sandbox.store.run("UPDATE uploads SET updated_at = ? WHERE user_id = ? AND filename = ?", (now, *piece.key))
     _log(sandbox, piece, size, "stored")
@@ -266,16 +302,17 @@ async def _store_piece(
     if order is None:
         return None
     if len(stored) < piece.chunks:
-        # Hash and append what is already in order while the rest is still on its way.
-        task: asyncio.Task[object] = asyncio.create_task(assembler.catch_up(order, stored))
+        # Hash what is already in order while the rest is still on its way.
+        task: asyncio.Task[object] = asyncio.create_task(_catch_up(sandbox, assembler, piece, order))
         registry.background.add(task)
         task.add_done_callback(registry.background.discard)
         return None
     registry.finishing.add(piece.key)
     try:
-        digest = await assembler.catch_up(order, stored)
-        assert digest is not None
-        attachment_id = await _finish(sandbox, piece, digest, assembler.final)
+        digest = await _catch_up(sandbox, assembler, piece, order)
+        if digest is None:  # a piece was not where its record said: the answer lists what is missing
+            return None
+        attachment_id = await _finish(sandbox, piece, digest, await assembler.finish(digest.size))
     finally:
         registry.finishing.discard(piece.key)
     registry.assemblers.pop(piece.key, None)
@@ -310,6 +347,8 @@ async def receive(request: web.Request, piece: Piece, blocks_source: BodySource)
     fault = faults.pick(sandbox)
     token = (*piece.key, piece.raw_index)
     registry.receiving.add(token)
+    if declared is not None:
+        registry.declared[token] = declared
     try:
         if fault is not None:
             _log(sandbox, piece, 0, f"fault-{fault}")
@@ -320,16 +359,19 @@ async def receive(request: web.Request, piece: Piece, blocks_source: BodySource)
                 size = await receive_body(blocks_source.blocks, whole, limit, digest)
             else:
                 assembler = await _assembler(sandbox, registry, piece, stored)
-                body, size = await _receive_piece(sandbox, assembler, piece, stored, blocks_source.blocks, limit)
+                body, size, placed_at = await _receive_piece(
+                    sandbox, registry, assembler, piece, stored, blocks_source, limit
+                )
         except Exception as exc:
             _log(sandbox, piece, 0, "too-large" if isinstance(exc, TooLarge) else "aborted")
             raise
     finally:
         registry.receiving.discard(token)
+        registry.declared.pop(token, None)
     if piece.whole:
         _log(sandbox, piece, size, "stored")
         return await _finish(sandbox, piece, digest, whole)
-    return await _store_piece(sandbox, registry, assembler, piece, body, size)
+    return await _store_piece(sandbox, registry, assembler, piece, body, size, placed_at)
 
 
 def piece_from_request(request: web.Request, user: User) -> Piece:

@@ -66,10 +66,12 @@ def errors_of(response: httpx.Response) -> list[str]:
 
 def send_piece(
     client: httpx.Client, filename: str, data: bytes | Iterator[bytes], chunks: int, chunk: int,
-    path: str = "/message/attachments/upload",
+    path: str = "/message/attachments/upload", length: int | None = None,
 ) -> httpx.Response:
-    """One piece of a multi-piece upload, answer unchecked."""
-    return client.post(path, params={"filename": filename, "chunks": chunks, "chunk": chunk}, content=data)
+    """One piece of a multi-piece upload, answer unchecked; ``length`` declares a streamed body's size."""
+    headers = {} if length is None else {"Content-Length": str(length)}
+    params = {"filename": filename, "chunks": chunks, "chunk": chunk}
+    return client.post(path, params=params, content=data, headers=headers)
 
 
 def upload_log(sandbox: SandboxProcess, filename: str) -> list[tuple[int | None, str]]:

@@ -21,6 +21,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import h11
 import httpx
 import pytest
 
@@ -394,6 +395,63 @@ def test_resending_an_early_piece_keeps_the_pieces_streamed_after_it(
     assert_attachment_of(sandbox, attachment, name, data)
 
 
+def _hold_open(data: bytes, release: threading.Event) -> Iterator[bytes]:
+    """A body that sends a little over 1 MiB (enough for the sandbox to write a block), then waits for
+    ``release`` before the rest."""
+    yield data[: MIB + 1000]
+    release.wait(WAIT_SECONDS)
+    yield data[MIB + 1000 :]
+
+
+def test_a_piece_whose_place_is_known_goes_straight_into_the_file(
+    sandbox: SandboxProcess, alice: httpx.Client
+) -> None:
+    """Several pieces at once: with piece 1 on its way (its length declared), piece 2's place is known."""
+    data, pieces = _pieces_of(29, [40_000, 2 * MIB, 60_000])
+    name = unique_name("placed.bin")
+    directory = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name)
+    send_piece(alice, name, pieces[0], 3, 0)
+    release = threading.Event()
+    with ThreadPoolExecutor(1) as pool, sandbox.client(ALICE) as slow_client:
+        held = pool.submit(send_piece, slow_client, name, _hold_open(pieces[1], release), 3, 1, length=2 * MIB)
+        try:
+            wait_until(lambda: (directory / "assembled").stat().st_size > 40_000, "piece 1 to be on its way")
+            assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
+            assert not list(directory.glob("*.piece"))  # written in place, not kept aside
+        finally:
+            release.set()
+        attachment = held.result(WAIT_SECONDS).json()["attachment"]
+    assert_attachment_of(sandbox, attachment, name, data)
+
+
+def test_a_piece_placed_by_a_length_that_then_changed_is_sent_again(
+    sandbox: SandboxProcess, alice: httpx.Client
+) -> None:
+    """Piece 2 was placed after piece 1's declared length; piece 1 then arrives with another length."""
+    data, pieces = _pieces_of(31, [40_000, 2 * MIB, 60_000])
+    name = unique_name("moved.bin")
+    directory = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name)
+    send_piece(alice, name, pieces[0], 3, 0)
+    release = threading.Event()
+    with ThreadPoolExecutor(1) as pool, sandbox.client(ALICE) as slow_client:
+        # Declares more than it sends, so the connection is cut: never stored.
+        cut_short = pool.submit(
+            send_piece, slow_client, name, _hold_open(pieces[1], release), 3, 1, length=2 * MIB + 5000
+        )
+        try:
+            wait_until(lambda: (directory / "assembled").stat().st_size > 40_000, "piece 1 to be on its way")
+            assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
+        finally:
+            release.set()
+        # httpx lets h11's own error through when a streamed body ends short of its declared length.
+        with pytest.raises((httpx.TransportError, h11.LocalProtocolError)):
+            cut_short.result(WAIT_SECONDS)
+    answer = send_piece(alice, name, pieces[1], 3, 1).json()
+    assert answer["upload"]["received"] == [0, 1]  # piece 2 sat where the longer piece 1 would have ended
+    attachment = send_piece(alice, name, pieces[2], 3, 2).json()["attachment"]
+    assert_attachment_of(sandbox, attachment, name, data)
+
+
 def test_a_crash_in_the_middle_of_a_piece_loses_only_that_piece(
     fresh_sandbox: Callable[..., SandboxProcess],
 ) -> None:
@@ -411,7 +469,8 @@ def test_a_crash_in_the_middle_of_a_piece_loses_only_that_piece(
     with sandbox.client(ALICE) as client:
         send_piece(client, name, pieces[0], 3, 0)
     with ThreadPoolExecutor(1) as pool, sandbox.client(ALICE) as slow_client:
-        cut_off = pool.submit(send_piece, slow_client, name, half_then_wait(), 3, 1)
+        # Declared, as real clients do: a piece of known length and place is written straight into the file.
+        cut_off = pool.submit(send_piece, slow_client, name, half_then_wait(), 3, 1, length=len(pieces[1]))
         try:
             wait_until(lambda: assembled.stat().st_size > len(pieces[0]), "half of piece 1 to be written")
             sandbox.kill()
