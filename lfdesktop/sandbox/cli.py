@@ -43,6 +43,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
     p.add_argument("--fault-rate", type=_fraction, default=0.0, metavar="P",
                    help="share of upload requests that fail for real (dropped, 500, stalled)")
+    p.add_argument("--download-fault-rate", type=_fraction, default=0.0, metavar="P",
+                   help="share of file downloads cut off half way (a resumed, ranged request is served whole)")
     p.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every answer by N ms")
     p.add_argument("--scan-delay", type=float, default=0.0, metavar="S",
                    help="seconds an upload stays unprocessed (virus scan) after assembly")
@@ -58,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
 def config_from(args: argparse.Namespace) -> SandboxConfig:
     return SandboxConfig(
         data_dir=args.data_dir, host=args.host, port=args.port, users=tuple(args.users), demo=args.demo,
-        tls_cert=args.tls_cert, tls_key=args.tls_key, fault_rate=args.fault_rate, latency_ms=args.latency_ms,
+        tls_cert=args.tls_cert, tls_key=args.tls_key, fault_rate=args.fault_rate,
+        download_fault_rate=args.download_fault_rate, latency_ms=args.latency_ms,
         scan_delay=args.scan_delay, stall_seconds=args.stall_seconds, download_url_ttl=args.url_ttl,
         max_piece_bytes=args.max_piece_mb * 1024**2, fault_seed=args.seed,
     )

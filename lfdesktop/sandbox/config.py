@@ -40,6 +40,7 @@ class SandboxConfig:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     fault_rate: float = 0.0
+    download_fault_rate: float = 0.0
     latency_ms: int = 0
     scan_delay: float = 0.0
     # How long a stalled fault holds a piece before dropping it (tests lower it).

@@ -1,6 +1,6 @@
-"""Real failures on upload requests (``--fault-rate``): a dropped connection, a 500, a stalled answer.
-
-None of them stores the piece, so a client that retries is always right to.
+"""Real failures: on upload requests (``--fault-rate``) a dropped connection, a 500 or a stalled answer, none
+of which stores the piece, so a client that retries is always right to; on file downloads
+(``--download-fault-rate``) a connection dropped half way, which a client resumes with a ranged request.
 """
 
 import asyncio
@@ -28,7 +28,13 @@ async def _drain(request: web.Request, at_most: int | None = None) -> None:
             return
 
 
-def _hang_up(request: web.Request) -> web.Response:
+def cut_download(sandbox: SandboxState, request: web.Request) -> bool:
+    """Whether to drop this download half way; a ranged request (a resume) is always served whole."""
+    rate = sandbox.config.download_fault_rate
+    return rate > 0 and "Range" not in request.headers and sandbox.rng.random() < rate
+
+
+def hang_up(request: web.Request) -> web.Response:
     if request.transport is not None:
         request.transport.abort()
     return client_gone()
@@ -41,7 +47,7 @@ async def inject(request: web.Request, kind: str, stall_seconds: float) -> web.S
     if kind == "drop":
         # Hang up part way through the body, as a proxy or a flaky link would.
         await _drain(request, at_most=max(1, (request.content_length or 2) // 2))
-        return _hang_up(request)
+        return hang_up(request)
     await _drain(request)
     await asyncio.sleep(stall_seconds)
-    return _hang_up(request)
+    return hang_up(request)

@@ -9,12 +9,13 @@ import html
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
-from . import attachments, clock, downloadlog, messages, users
+from . import attachments, clock, downloadlog, faults, messages, users
 from .errors import ApiFailure, Forbidden, Gone, NotFound, Unauthorized
 from .links import LINK_ID
 from .protocol import Handler, Routes, current_user, wants_json
@@ -71,14 +72,14 @@ async def deliver(request: web.Request, attachment: Row) -> Delivery:
     path = state(request).blob_path(str(attachment["id"]))
     if not await asyncio.to_thread(path.is_file):
         raise Gone(f"{attachment['filename']} is no longer available")
-    response = _SentFile(
-        path,
-        headers={
-            "Content-Type": str(attachment["content_type"]),
-            "Content-Disposition": content_disposition(str(attachment["filename"])),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    headers = {
+        "Content-Type": str(attachment["content_type"]),
+        "Content-Disposition": content_disposition(str(attachment["filename"])),
+        "Cache-Control": "private, no-store",
+    }
+    if faults.cut_download(state(request), request):
+        return await _cut_short(request, path, headers)
+    response = _SentFile(path, headers=headers)
     started = time.monotonic()
     try:
         await response.prepare(request)
@@ -86,6 +87,21 @@ async def deliver(request: web.Request, attachment: Row) -> Delivery:
     except ConnectionError:
         return Delivery(response, finished=False, bytes_sent=0, seconds=0.0)
     return Delivery(response, _reached_end(response), response.content_length or 0, time.monotonic() - started)
+
+
+async def _cut_short(request: web.Request, path: Path, headers: dict[str, str]) -> Delivery:
+    """Half the file under a full-length answer, then a dropped connection (``--download-fault-rate``)."""
+    size = (await asyncio.to_thread(path.stat)).st_size
+    response = web.StreamResponse(headers=headers)
+    response.content_length = size
+    await response.prepare(request)
+    with await asyncio.to_thread(path.open, "rb") as source:
+        remaining = size // 2
+        while remaining > 0:
+            block = await asyncio.to_thread(source.read, min(remaining, 1024 * 1024))
+            await response.write(block)
+            remaining -= len(block)
+    return Delivery(faults.hang_up(request), finished=False, bytes_sent=size // 2, seconds=0.0)
 
 
 # ---- A message's files ----

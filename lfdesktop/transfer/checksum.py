@@ -57,6 +57,10 @@ class StreamHasher:
         self._crc32 = 0
         self._size = 0
 
+    @property
+    def size(self) -> int:
+        return self._size
+
     def update(self, block: bytes) -> None:
         self._sha256.update(block)  # both release the GIL on blocks this size
         self._crc32 = zlib.crc32(block, self._crc32)

@@ -12,6 +12,7 @@ through a callback that reads the message again.
 
 import asyncio
 import errno
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,15 +21,19 @@ from io import BufferedWriter
 from pathlib import Path
 
 from lfdesktop.api.client import LiquidFilesClient
-from lfdesktop.api.errors import Gone
+from lfdesktop.api.errors import ApiError, Gone
+from lfdesktop.api.http import DownloadBody
 from lfdesktop.api.models import MessageFile
 
 from .checksum import FileDigest, StreamHasher, verify
 from .errors import SaveError
 from .events import ChecksumState, Direction, TransferProgress, TransferState, tracked
 from .offloop import acquire_in_thread, let_finish
+from .retry import RetryPolicy
 from .safenames import candidates, safe_filename, with_suffix
 from .throttle import Admit
+
+log = logging.getLogger(__name__)
 
 #: Reads the message again and returns the same file with a fresh URL.
 Renew = Callable[[], Awaitable[MessageFile]]
@@ -44,9 +49,20 @@ class PartWriter:
         self._file: BufferedWriter = path.open("xb")  # never an existing file, not even a stale .part
         self._hasher = StreamHasher()
 
+    @property
+    def size(self) -> int:
+        """Bytes written so far: where a resumed request starts."""
+        return self._hasher.size
+
     def write(self, block: bytes) -> None:
         self._file.write(block)
         self._hasher.update(block)
+
+    def restart(self) -> None:
+        """Back to an empty file (a server that ignored the range sends the whole file again)."""
+        self._file.seek(0)
+        self._file.truncate()
+        self._hasher = StreamHasher()
 
     def finish(self) -> FileDigest:
         self._file.flush()
@@ -72,18 +88,21 @@ class DownloadResult:
 async def download(
     client: LiquidFilesClient, file: MessageFile, folder: Path, *, renew: Renew | None = None,
     progress: TransferProgress | None = None, admit: Admit | None = None, open_part: OpenPart = PartWriter,
+    retry: RetryPolicy | None = None,
 ) -> DownloadResult:
-    """Download ``file`` into ``folder`` under a safe, new name; verified against the message's checksums."""
+    """Download ``file`` into ``folder`` under a safe, new name; verified against the message's checksums.
+
+    A dropped connection is resumed where it stopped (a ranged request), with ``retry``'s backoff."""
     name = safe_filename(file.filename)
     progress = progress or TransferProgress(Direction.DOWNLOAD, name, size=file.size)
     progress.set_state(TransferState.RUNNING)
-    work = _download(client, file, folder, name, renew, progress, admit, open_part)
+    work = _download(client, file, folder, name, renew, progress, admit, open_part, retry or RetryPolicy())
     return await tracked(progress, work, lambda done: str(done.path))
 
 
 async def _download(
     client: LiquidFilesClient, file: MessageFile, folder: Path, name: str, renew: Renew | None,
-    progress: TransferProgress, admit: Admit | None, open_part: OpenPart,
+    progress: TransferProgress, admit: Admit | None, open_part: OpenPart, retry: RetryPolicy,
 ) -> DownloadResult:
     try:
         writer = await acquire_in_thread(partial(_open_part, folder, name, open_part), PartWriter.discard)
@@ -92,12 +111,12 @@ async def _download(
     try:
         progress.checksum = ChecksumState.COMPUTING
         try:
-            await _fetch(client, file.url, writer, progress, admit)
+            await _fetch_resuming(client, file.url, writer, progress, admit, retry)
         except Gone:
             if renew is None:
                 raise
             file = await renew()  # the URL was used or expired: the message gives a fresh one
-            await _fetch(client, file.url, writer, progress, admit)
+            await _fetch_resuming(client, file.url, writer, progress, admit, retry)
         progress.set_state(TransferState.VERIFYING)
         digest = await asyncio.to_thread(writer.finish)
         progress.sha256 = digest.sha256
@@ -112,13 +131,41 @@ async def _download(
     return DownloadResult(final, digest, verified)
 
 
+async def _fetch_resuming(
+    client: LiquidFilesClient, url: str, writer: PartWriter, progress: TransferProgress, admit: Admit | None,
+    retry: RetryPolicy,
+) -> None:
+    """Fetch ``url``; after a dropped connection or a passing server error, ask for the rest (a range)."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await _fetch(client, url, writer, progress, admit)
+            return
+        except ApiError as error:
+            if not retry.should_retry(error, attempt):
+                raise
+            delay = retry.delay(error, attempt)
+            log.info("download of %s stopped at %d bytes (%s); resuming in %.1f s", url, writer.size, error, delay)
+            await asyncio.sleep(delay)
+
+
+def _resumes(body: DownloadBody, offset: int) -> bool:
+    return body.status == 206 and body.headers.get("content-range", "").startswith(f"bytes {offset}-")
+
+
 async def _fetch(
     client: LiquidFilesClient, url: str, writer: PartWriter, progress: TransferProgress, admit: Admit | None
 ) -> None:
-    """Stream ``url`` into ``writer``: one block is written (in a thread) while the next one arrives."""
+    """Stream ``url`` into ``writer`` from where it stands: one block is written (in a thread) while the next
+    one arrives."""
     writing: asyncio.Future[None] | None = None
+    offset = writer.size
     try:
-        async with client.download(url) as body:
+        async with client.download(url, offset=offset) as body:
+            if offset and not _resumes(body, offset):
+                await asyncio.to_thread(writer.restart)
+                progress.moved(-offset)
             async for block in body.blocks():
                 if writing is not None:
                     await writing

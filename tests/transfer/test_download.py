@@ -3,7 +3,8 @@ nothing under the final name (tampering on the server, a full disk, no permissio
 
 import errno
 import hashlib
-from collections.abc import AsyncIterator
+import random
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from lfdesktop.api.models import MessageFile
 from lfdesktop.transfer.download import PartWriter, download
 from lfdesktop.transfer.errors import ChecksumMismatch, SaveError
 from lfdesktop.transfer.events import ChecksumState, Direction, TransferProgress, TransferState
+from lfdesktop.transfer.retry import RetryPolicy
 from tests.sandbox.helpers import send_message, unique_name, upload_attachment
 from tests.sandboxproc import ALICE, BOB, SandboxProcess
 from tests.transfer.conftest import blob
@@ -43,6 +45,23 @@ def rename_on_server(sandbox: SandboxProcess, attachment_id: str, name: str) -> 
 
 def listing(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
+
+
+async def test_a_dropped_download_resumes_where_it_stopped(
+    fresh_sandbox: Callable[..., SandboxProcess], tmp_path: Path
+) -> None:
+    """The sandbox cuts every fresh download off half way; only a ranged request (a resume) gets the rest."""
+    sandbox = fresh_sandbox("--download-fault-rate", "1")
+    data = random.Random(5).randbytes(3 * 1024 * 1024 + 17)
+    message_id = share(sandbox, "cut-off.bin", data)
+    async with LiquidFilesClient.connect(sandbox.url, BOB.api_key) as client:
+        file = await file_of(client, message_id)
+        progress = TransferProgress(Direction.DOWNLOAD, file.filename, size=file.size)
+        result = await download(client, file, tmp_path, progress=progress, retry=RetryPolicy(base_delay=0.01))
+    assert result.path.read_bytes() == data and result.verified
+    assert progress.snapshot().done == len(data)  # the half that arrived first was counted once
+    with sandbox.db() as db:  # one download, logged once it finished: the resume did not start over
+        assert db.execute("SELECT COUNT(*) FROM downloads WHERE message_id = ?", (message_id,)).fetchone()[0] == 1
 
 
 async def test_a_download_lands_verified_under_its_name(
