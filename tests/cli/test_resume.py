@@ -11,7 +11,7 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
-from tests.cli.helpers import Cli, Running, write_file
+from tests.cli.helpers import Cli, Outcome, Running, write_file
 from tests.sandboxproc import ALICE, SandboxProcess
 
 MIB = 1024 * 1024
@@ -53,45 +53,42 @@ def check_complete(sandbox: SandboxProcess, file: Path, report: dict[str, object
     assert report["verified"] is True
 
 
+def stopped_then_run_again(sandbox: SandboxProcess, cli: Cli, file: Path, signum: signal.Signals) -> Outcome:
+    """Stop ``lfdesktop upload`` mid-way with ``signum``, run it again to the end, and check that the second
+    run sent only what the first had not delivered; the first run's outcome."""
+    command = ("upload", file, "--chunk-size", "1", "--json")
+    first = cli.start(*command)
+    stop_mid_upload(sandbox, first, file.name, signum)
+    stopped = first.wait()
+
+    stored_before = sum(stored_pieces(sandbox, file.name).values())
+    assert 0 < stored_before < PIECES
+    assert assembled(sandbox, file.name) == []
+
+    [report] = cli.run(*command).json()
+
+    check_complete(sandbox, file, report)
+    assert report["pieces_sent"] <= PIECES - stored_before
+    return stopped
+
+
 def test_a_killed_upload_run_again_sends_only_the_missing_pieces(
     slow_sandbox: SandboxProcess, slow_cli: Cli, tmp_path: Path
 ) -> None:
     file = write_file(tmp_path, "killed-upload.bin", PIECES * MIB, seed=21)
-    command = ("upload", file, "--chunk-size", "1", "--json")
 
-    first = slow_cli.start(*command)
-    stop_mid_upload(slow_sandbox, first, file.name, signal.SIGKILL)
-    killed = first.wait()
+    killed = stopped_then_run_again(slow_sandbox, slow_cli, file, signal.SIGKILL)
 
     assert killed.code == -signal.SIGKILL
-    stored_before = sum(stored_pieces(slow_sandbox, file.name).values())
-    assert 0 < stored_before < PIECES
-    assert assembled(slow_sandbox, file.name) == []
-
-    [report] = slow_cli.run(*command).json()
-
-    check_complete(slow_sandbox, file, report)
-    assert report["pieces_sent"] <= PIECES - stored_before
 
 
 def test_ctrl_c_stops_an_upload_that_resumes_when_run_again(
     slow_sandbox: SandboxProcess, slow_cli: Cli, tmp_path: Path
 ) -> None:
     file = write_file(tmp_path, "interrupted-upload.bin", PIECES * MIB, seed=22)
-    command = ("upload", file, "--chunk-size", "1", "--json")
 
-    first = slow_cli.start(*command)
-    stop_mid_upload(slow_sandbox, first, file.name, signal.SIGINT)
-    interrupted = first.wait()
+    interrupted = stopped_then_run_again(slow_sandbox, slow_cli, file, signal.SIGINT)
 
     assert interrupted.code == 130
     assert interrupted.reason() == "lfdesktop: interrupted; an unfinished upload resumes when run again"
     assert interrupted.stdout == ""
-    stored_before = sum(stored_pieces(slow_sandbox, file.name).values())
-    assert 0 < stored_before < PIECES
-    assert assembled(slow_sandbox, file.name) == []
-
-    [report] = slow_cli.run(*command).json()
-
-    check_complete(slow_sandbox, file, report)
-    assert report["pieces_sent"] <= PIECES - stored_before

@@ -15,7 +15,8 @@ import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from itertools import count
 from pathlib import Path
@@ -403,24 +404,35 @@ def _hold_open(data: bytes, release: threading.Event) -> Iterator[bytes]:
     yield data[MIB + 1000 :]
 
 
+@contextmanager
+def _piece_one_on_its_way(
+    sandbox: SandboxProcess, name: str, piece: bytes, declared: int
+) -> Iterator["Future[httpx.Response]"]:
+    """Piece 1 of 3 being sent (its length declared) while the block runs; its answer once the block ends."""
+    assembled = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name) / "assembled"
+    release = threading.Event()
+    # The pool is left first: its request ends before its client is closed.
+    with sandbox.client(ALICE) as slow_client, ThreadPoolExecutor(1) as pool:
+        held = pool.submit(send_piece, slow_client, name, _hold_open(piece, release), 3, 1, length=declared)
+        try:
+            wait_until(lambda: assembled.stat().st_size > MIB, "piece 1 to be on its way")
+            yield held
+        finally:
+            release.set()
+
+
 def test_a_piece_whose_place_is_known_goes_straight_into_the_file(
     sandbox: SandboxProcess, alice: httpx.Client
 ) -> None:
     """Several pieces at once: with piece 1 on its way (its length declared), piece 2's place is known."""
     data, pieces = _pieces_of(29, [40_000, 2 * MIB, 60_000])
     name = unique_name("placed.bin")
-    directory = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name)
     send_piece(alice, name, pieces[0], 3, 0)
-    release = threading.Event()
-    with ThreadPoolExecutor(1) as pool, sandbox.client(ALICE) as slow_client:
-        held = pool.submit(send_piece, slow_client, name, _hold_open(pieces[1], release), 3, 1, length=2 * MIB)
-        try:
-            wait_until(lambda: (directory / "assembled").stat().st_size > 40_000, "piece 1 to be on its way")
-            assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
-            assert not list(directory.glob("*.piece"))  # written in place, not kept aside
-        finally:
-            release.set()
-        attachment = held.result(WAIT_SECONDS).json()["attachment"]
+    with _piece_one_on_its_way(sandbox, name, pieces[1], declared=2 * MIB) as held:
+        assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
+        directory = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name)
+        assert not list(directory.glob("*.piece"))  # written in place, not kept aside
+    attachment = held.result(WAIT_SECONDS).json()["attachment"]
     assert_attachment_of(sandbox, attachment, name, data)
 
 
@@ -430,22 +442,13 @@ def test_a_piece_placed_by_a_length_that_then_changed_is_sent_again(
     """Piece 2 was placed after piece 1's declared length; piece 1 then arrives with another length."""
     data, pieces = _pieces_of(31, [40_000, 2 * MIB, 60_000])
     name = unique_name("moved.bin")
-    directory = upload_dir(sandbox.data_dir / "incoming", ALICE.user_id, name)
     send_piece(alice, name, pieces[0], 3, 0)
-    release = threading.Event()
-    with ThreadPoolExecutor(1) as pool, sandbox.client(ALICE) as slow_client:
-        # Declares more than it sends, so the connection is cut: never stored.
-        cut_short = pool.submit(
-            send_piece, slow_client, name, _hold_open(pieces[1], release), 3, 1, length=2 * MIB + 5000
-        )
-        try:
-            wait_until(lambda: (directory / "assembled").stat().st_size > 40_000, "piece 1 to be on its way")
-            assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
-        finally:
-            release.set()
-        # httpx lets h11's own error through when a streamed body ends short of its declared length.
-        with pytest.raises((httpx.TransportError, h11.LocalProtocolError)):
-            cut_short.result(WAIT_SECONDS)
+    # Declares more than it sends, so the connection is cut: never stored.
+    with _piece_one_on_its_way(sandbox, name, pieces[1], declared=2 * MIB + 5000) as cut_short:
+        assert send_piece(alice, name, pieces[2], 3, 2).json()["upload"]["received"] == [0, 2]
+    # httpx lets h11's own error through when a streamed body ends short of its declared length.
+    with pytest.raises((httpx.TransportError, h11.LocalProtocolError)):
+        cut_short.result(WAIT_SECONDS)
     # The client gives up before the server has noticed; until then a resend would be "already being received".
     wait_until(lambda: (1, "aborted") in upload_log(sandbox, name), "the server to drop the cut-off piece")
     answer = send_piece(alice, name, pieces[1], 3, 1).json()
