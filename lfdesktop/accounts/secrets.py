@@ -75,6 +75,13 @@ class SecretStore:
         self._backend: KeyringBackend | None = None
         self._memory: dict[str, str] = {}  # only without an OS keyring; never written anywhere
 
+    @classmethod
+    def session_only(cls) -> "SecretStore":
+        """Keys in memory, the OS keyring untouched (the demo server's accounts): nothing to warn about."""
+        store = cls()
+        store._status = KeyringStatus(None)
+        return store
+
     async def backend_status(self) -> KeyringStatus:
         """Looks for the OS keyring on first use (probing it talks to D-Bus, so that is off the loop too)."""
         if self._status is None:

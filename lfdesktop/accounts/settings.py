@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +32,8 @@ LIMITS = {
     "files_in_flight": (1, 16),
     "bandwidth_limit_kib": (0, 10_000_000),
 }
+
+MAX_RECENT_RECIPIENTS = 200
 
 Record = TypeVar("Record", "AccountSettings", "Settings")
 
@@ -79,6 +82,9 @@ class Settings:
     pieces_in_flight: int = 3
     files_in_flight: int = 2
     bandwidth_limit_kib: int = 0  # KiB per second for all transfers together; 0: no limit
+    recent_recipients: tuple[str, ...] = ()  # most recent first: completion in the Send pane
+    last_pane: str = "send"  # the desktop window's pane when it was closed
+    window_geometry: str = ""  # the desktop window's size and place, as Qt saved it (base64)
 
     def __post_init__(self) -> None:
         if not isinstance(self.accounts, tuple) or not all(isinstance(a, AccountSettings) for a in self.accounts):
@@ -89,6 +95,12 @@ class Settings:
         if self.active_account is not None and self.active_account not in keys:
             raise ValueError("active_account should be one of the accounts")
         _check_path("download_dir", self.download_dir)
+        if not isinstance(self.recent_recipients, tuple) or not all(
+            isinstance(address, str) and "@" in address for address in self.recent_recipients
+        ):
+            raise ValueError("recent_recipients should be a list of email addresses")
+        _check_type("last_pane", self.last_pane, str, "text")
+        _check_type("window_geometry", self.window_geometry, str, "text")
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             _check_type(name, value, int, "a whole number")
@@ -110,6 +122,13 @@ class Settings:
         """Adds the account, or replaces the one with the same key (a new display name or TLS choice)."""
         others = tuple(a for a in self.accounts if a.key != account.key)
         return replace(self, accounts=(*others, account), active_account=account.key if active else self.active_account)
+
+    def with_recipients(self, addresses: Iterable[str]) -> "Settings":
+        """Remembers ``addresses`` as the most recent recipients (kept to the last ``MAX_RECENT_RECIPIENTS``)."""
+        fresh = [address.strip() for address in addresses if address.strip()]
+        known = {address.lower() for address in fresh}
+        older = [address for address in self.recent_recipients if address.lower() not in known]
+        return replace(self, recent_recipients=tuple((*fresh, *older)[:MAX_RECENT_RECIPIENTS]))
 
     def without_account(self, key: str) -> "Settings":
         active = None if key == self.active_account else self.active_account
@@ -183,7 +202,7 @@ def _settings_from_json(data: object, warnings: list[str]) -> Settings:
         return Settings()
     settings = Settings(accounts=_accounts_from_json(data.get("accounts", []), warnings))
     # active_account last: it must name one of the accounts loaded above.
-    for name in ("download_dir", *LIMITS, "active_account"):
+    for name in ("download_dir", *LIMITS, "recent_recipients", "last_pane", "window_geometry", "active_account"):
         if name in data:
             settings = _with_field(settings, name, data[name], warnings, "")
     return settings
@@ -223,6 +242,8 @@ def _account_from_json(item: object, where: str, warnings: list[str]) -> Account
 def _with_field(record: Record, name: str, value: object, warnings: list[str], where: str) -> Record:
     if name in ("download_dir", "ca_file") and isinstance(value, str) and value:
         value = Path(value)
+    if isinstance(value, list):
+        value = tuple(value)
     try:
         return replace(record, **{name: value})  # type: ignore[arg-type]
     except ValueError as error:

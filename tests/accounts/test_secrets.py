@@ -134,3 +134,14 @@ async def test_a_frozen_keyring_times_out_while_the_loop_keeps_running(use_keyri
     for _ in range(3):
         await asyncio.sleep(0)
     assert loop_errors == []
+
+
+async def test_a_session_only_store_never_touches_the_os_keyring(use_keyring: SetKeyring) -> None:
+    backend = MemoryKeyring()
+    use_keyring(backend)
+    store = SecretStore.session_only()
+    status = await store.backend_status()
+    assert status == KeyringStatus(None) and not status.persistent and status.warning is None
+    await store.set(SERVER, EMAIL, KEY)
+    assert await store.get(SERVER, EMAIL) == KEY
+    assert backend.entries == {}

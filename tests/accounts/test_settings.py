@@ -10,6 +10,7 @@ from lfdesktop.accounts import settings as settings_module
 from lfdesktop.accounts.paths import AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import (
+    MAX_RECENT_RECIPIENTS,
     AccountSettings,
     LoadedSettings,
     Settings,
@@ -35,7 +36,8 @@ def write_json(path: Path, data: object) -> None:
 
 def test_round_trip(paths: AppPaths, tmp_path: Path) -> None:
     chosen = Settings(download_dir=tmp_path / "Incoming", piece_size_mib=50, pieces_in_flight=4, files_in_flight=3,
-                      bandwidth_limit_kib=2048).with_account(ALICE, active=False).with_account(BOB)
+                      bandwidth_limit_kib=2048, recent_recipients=("bob@partner.example",), last_pane="links",
+                      window_geometry="AdnQywADAAA=").with_account(ALICE, active=False).with_account(BOB)
     save_settings(paths.settings_file, chosen)
     loaded = load_settings(paths.settings_file)
     assert loaded.settings == chosen
@@ -111,6 +113,8 @@ def test_wrong_values_get_their_default_and_the_rest_is_kept(paths: AppPaths, ca
         "pieces_in_flight": True,
         "files_in_flight": 4,
         "bandwidth_limit_kib": -1,
+        "recent_recipients": ["bob@partner.example", "no address"],
+        "last_pane": 3,
     })
     loaded = load_settings(paths.settings_file)
     assert loaded.settings == Settings(
@@ -118,10 +122,10 @@ def test_wrong_values_get_their_default_and_the_rest_is_kept(paths: AppPaths, ca
                   AccountSettings("https://other.example.com", "dave@example.com", display_name="Dave")),
         files_in_flight=4,
     )
-    # display_name, ca_file, system_trust_store; three dropped accounts and a repeat; the five bad top-level values
-    assert len(loaded.warnings) == 12
+    # display_name, ca_file, system_trust_store; three dropped accounts and a repeat; the seven bad top-level values
+    assert len(loaded.warnings) == 14
     for field in ("display_name", "ca_file", "system_trust_store", "active_account", "download_dir",
-                  "piece_size_mib", "pieces_in_flight", "bandwidth_limit_kib"):
+                  "piece_size_mib", "pieces_in_flight", "bandwidth_limit_kib", "recent_recipients", "last_pane"):
         assert any(field in warning for warning in loaded.warnings), field
     assert all(warning in caplog.text for warning in loaded.warnings)
     # A wrong value is never repeated: it could be anything the user pasted into the file.
@@ -189,3 +193,12 @@ def test_adding_replacing_and_removing_accounts() -> None:
     assert both.with_account(renamed).accounts == (BOB, renamed)
     assert both.without_account(BOB.key) == Settings().with_account(ALICE)
     assert both.without_account(ALICE.key).active is None
+
+
+def test_recent_recipients_most_recent_first_without_repeats_and_bounded() -> None:
+    settings = Settings(recent_recipients=("bob@partner.example", "carol@example.com"))
+    updated = settings.with_recipients([" Carol@example.com", "dave@example.com", ""])
+    assert updated.recent_recipients == ("Carol@example.com", "dave@example.com", "bob@partner.example")
+    many = Settings().with_recipients(f"user{n}@example.com" for n in range(MAX_RECENT_RECIPIENTS + 5))
+    assert len(many.recent_recipients) == MAX_RECENT_RECIPIENTS
+    assert many.recent_recipients[0] == "user0@example.com"

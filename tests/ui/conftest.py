@@ -1,4 +1,174 @@
+"""Fixtures of the Qt tests: one qasync loop for the whole session, the real sandbox, private app paths, an
+in-memory OS keyring, and screenshots.
+
+The loop follows what was measured here (``shared/design.md``): ONE ``qasync.QEventLoop(qapp,
+already_running=True)`` for the session; tests drive widgets with ``qtbot`` and wait with
+``qtbot.waitSignal`` / ``qtbot.waitUntil``, whose nested Qt loops run qasync's timers. The loop is never
+stopped between tests (that would quit the QApplication and make every later wait return at once).
+"""
+
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
 
 # Before any QApplication exists: no display needed, and none used even where one exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from lfdesktop.accounts.paths import AppPaths
+from lfdesktop.accounts.secrets import SecretStore
+from lfdesktop.accounts.settings import AccountSettings, Settings
+from lfdesktop.qt.context import AppContext
+from lfdesktop.qt.session import Sessions, SignedIn, connect
+from lfdesktop.qt.tasks import Tasks
+from lfdesktop.transfer.journal import Journal
+from lfdesktop.transfer.queue import TransferQueue
+from tests.accounts.keyrings import MemoryKeyring
+from tests.sandboxproc import Account, SandboxProcess, start_sandbox
+
+SCREENSHOTS_ENV = "LFDESKTOP_TEST_SCREENSHOTS"  # a folder that also receives every test's screenshots
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    # A plain thread pool for to_thread: qasync's own (QThreads) cannot be shut down while the loop "runs".
+    executor = ThreadPoolExecutor(thread_name_prefix="test-offloop")
+    loop.set_default_executor(executor)
+    asyncio.set_event_loop(loop)
+    yield loop
+    _finish_tasks(loop)
+    executor.shutdown(wait=True)
+
+
+@pytest.fixture(autouse=True)
+def _loop_per_test(qloop: qasync.QEventLoop) -> Iterator[qasync.QEventLoop]:
+    """Every test runs on the session loop; what a test left running is cancelled and finished after it."""
+    yield qloop
+    _finish_tasks(qloop)
+
+
+def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    app = QApplication.instance()
+    for _ in range(2000):
+        if all(task.done() for task in pending):
+            return
+        app.processEvents()
+    raise AssertionError(f"tasks still running after the test: {pending}")
+
+
+@pytest.fixture
+def keyring_backend() -> Iterator[MemoryKeyring]:
+    """The OS keyring, in memory: what the app stores there can be read back by the test."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
+    """Config, data, cache and downloads of the test's own (``LFDESKTOP_HOME``)."""
+    monkeypatch.setenv("LFDESKTOP_HOME", str(tmp_path / "home"))
+    return AppPaths.from_environment()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """One real sandbox for the tests that only add state of their own."""
+    process = start_sandbox(tmp_path_factory.mktemp("sandbox"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def fresh_sandbox(tmp_path: Path) -> Iterator[Callable[..., SandboxProcess]]:
+    """A sandbox of the test's own, with extra command-line options."""
+    started: list[SandboxProcess] = []
+
+    def start(*args: str, accounts: tuple[Account, ...] | None = None) -> SandboxProcess:
+        kwargs = {} if accounts is None else {"accounts": accounts}
+        process = start_sandbox(tmp_path / f"sandbox{len(started)}", *args, **kwargs)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def screenshot(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[QWidget, str], Path]:
+    """Saves what a user would see: ``screenshot(window, "after-send")`` writes a PNG into the test's tmp
+    dir (and into ``$LFDESKTOP_TEST_SCREENSHOTS`` when set) and returns its path."""
+
+    def save(widget: QWidget, label: str) -> Path:
+        QApplication.processEvents()
+        name = f"{request.node.name}-{label}.png".replace("/", "_")
+        path = tmp_path / name
+        assert widget.grab().save(str(path)), f"could not save {path}"
+        extra = os.environ.get(SCREENSHOTS_ENV)
+        if extra:
+            Path(extra).mkdir(parents=True, exist_ok=True)
+            widget.grab().save(str(Path(extra) / name))
+        return path
+
+    return save
+
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def run(qtbot: QtBot) -> Run:
+    """``run(coroutine)``: its result, awaited on the session loop while Qt events flow (a test is sync)."""
+
+    def run_to_end(work: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
+        task = asyncio.ensure_future(work)
+        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        return task.result()
+
+    return run_to_end
+
+
+@pytest.fixture
+def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run) -> Iterator[AppContext]:
+    """The app's parts as ``lfdesktop.app`` builds them, on private paths and an in-memory OS keyring,
+    signed in to nothing yet (see ``sign_in``)."""
+    journal = run(Journal.open(app_paths.data_dir))
+    queue = TransferQueue()
+    sessions = Sessions(app_paths, SecretStore(), journal, queue, Settings())
+    built = AppContext(app_paths, sessions.secrets, journal, queue, sessions, Tasks())
+    yield built
+    run(built.tasks.aclose())
+    run(queue.aclose())
+    run(sessions.aclose())
+    run(journal.aclose())
+
+
+@pytest.fixture
+def sign_in(context: AppContext, run: Run) -> Callable[..., SignedIn]:
+    """``sign_in(sandbox, ALICE)``: the context signed in as that sandbox user, as the sign-in dialog does."""
+
+    def signed_in(server: SandboxProcess, who: Account) -> SignedIn:
+        chosen = AccountSettings(server.url, who.email)
+        client = connect(chosen, who.api_key)
+        try:
+            account = run(client.account())
+        finally:
+            run(client.aclose())
+        return run(context.sessions.add(chosen, who.api_key, account))
+
+    return signed_in
