@@ -77,6 +77,7 @@ class TransferSnapshot:
     sha256: str | None
     error: str | None
     result: str | None  # the attachment id of an upload, the saved path of a download
+    source: str | None = None  # an upload's local file, a download's destination folder (absolute paths)
 
 
 @dataclass
@@ -97,12 +98,13 @@ class TransferProgress:
 
     def __init__(
         self, direction: Direction, name: str, *, size: int = 0, listener: Listener | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.monotonic, source: str | None = None,
     ) -> None:
         self.id = next(_ids)
         self.direction = direction
         self.name = name
         self.size = size
+        self.source = source  # where the file is on this computer: see ``TransferSnapshot.source``
         self.done = 0
         self.state = TransferState.QUEUED
         self.paused = False  # the queue holds it: shown as paused while it would otherwise run
@@ -111,6 +113,7 @@ class TransferProgress:
         self.error: str | None = None
         self.result: str | None = None
         self._pieces: list[_Piece] = []
+        self._clock = clock
         self._stats = TransferStats(clock=clock)
         self._listener = listener
 
@@ -156,6 +159,17 @@ class TransferProgress:
             self.error = error
         self._tell()
 
+    def reset(self) -> None:
+        """Back to queued with nothing done, to run the same transfer again (a retry): the id, name, size and
+        source stay, so whoever shows it keeps its row."""
+        self.done = 0
+        self.state = TransferState.QUEUED
+        self.checksum = ChecksumState.PENDING
+        self.sha256 = self.error = self.result = None
+        self._pieces = []
+        self._stats = TransferStats(clock=self._clock)
+        self._tell()
+
     def set_paused(self, paused: bool) -> None:
         if paused != self.paused:
             self.paused = paused
@@ -178,7 +192,7 @@ class TransferProgress:
                 for index, piece in enumerate(self._pieces)
             ),
             speed=self._stats.speed(), eta=None if state.finished else self._stats.eta(self.size - self.done),
-            checksum=self.checksum, sha256=self.sha256, error=self.error, result=self.result,
+            checksum=self.checksum, sha256=self.sha256, error=self.error, result=self.result, source=self.source,
         )
 
 

@@ -3,17 +3,17 @@ resume / cancel per transfer and for all, one optional bandwidth limit shared by
 
 Pausing stops a transfer between blocks (its connection stays open, so it resumes where it was); a paused
 transfer that has not started yet does not take a slot. Cancelling an upload keeps its journal entry, so the
-same file uploaded again later sends only the pieces still missing.
+same file uploaded again later sends only the pieces still missing. A failed or cancelled transfer can be
+retried in place: same id, progress reset, started again the way it was first started (an upload through the
+journal, so only its missing pieces go).
 """
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 from lfdesktop.api.client import LiquidFilesClient
 from lfdesktop.api.models import MessageFile
@@ -25,14 +25,15 @@ from .safenames import safe_filename
 from .throttle import TokenBucket, Valve
 from .upload import Uploader, UploadResult
 
-R = TypeVar("R", UploadResult, DownloadResult)
+Result = UploadResult | DownloadResult
 
 
 @dataclass
 class _Transfer:
     progress: TransferProgress
     valve: Valve
-    task: "asyncio.Task[UploadResult] | asyncio.Task[DownloadResult] | None" = None
+    start: Callable[..., Awaitable[Result]]  # the engine's call, given ``admit``: kept to run it again on retry
+    task: "asyncio.Task[Result] | None" = None
 
 
 class TransferQueue:
@@ -54,22 +55,15 @@ class TransferQueue:
     # ---- adding work ----
 
     def upload(self, uploader: Uploader, path: Path, *, link: bool = False) -> int:
-        transfer = self._add(Direction.UPLOAD, path.name)
-        transfer.task = asyncio.create_task(
-            self._run(transfer, partial(uploader.upload, path, link=link, progress=transfer.progress))
-        )
-        transfer.task.add_done_callback(_quietly)
-        return transfer.progress.id
+        progress = self._progress(Direction.UPLOAD, path.name, source=path.absolute())
+        return self._add(progress, partial(uploader.upload, path, link=link, progress=progress))
 
     def download(
         self, client: LiquidFilesClient, file: MessageFile, folder: Path, *, renew: Renew | None = None
     ) -> int:
-        transfer = self._add(Direction.DOWNLOAD, safe_filename(file.filename), file.size)
-        transfer.task = asyncio.create_task(
-            self._run(transfer, partial(download, client, file, folder, renew=renew, progress=transfer.progress))
-        )
-        transfer.task.add_done_callback(_quietly)
-        return transfer.progress.id
+        """Download ``file`` into ``folder`` (the snapshot's ``source``; the saved path is its ``result``)."""
+        progress = self._progress(Direction.DOWNLOAD, safe_filename(file.filename), file.size, folder.absolute())
+        return self._add(progress, partial(download, client, file, folder, renew=renew, progress=progress))
 
     async def resume_unfinished(self, uploader: Uploader) -> list[int]:
         """Queue the uploads of this account that an earlier run left unfinished, where the file is unchanged."""
@@ -100,6 +94,26 @@ class TransferQueue:
         for transfer in chosen:
             if transfer.task is not None:
                 transfer.task.cancel()
+
+    def retry(self, transfer_id: int) -> None:
+        """Start a failed or cancelled transfer again under the same id, from a reset progress. It is no longer
+        paused on its own (the user asked for it to run); a pause of all still holds it. ValueError for a
+        transfer that is not failed or cancelled."""
+        transfer = self._transfers[transfer_id]
+        state = transfer.progress.state
+        if state not in (TransferState.FAILED, TransferState.CANCELLED):
+            raise ValueError(f"only a failed or cancelled transfer can be retried; this one is {state}")
+        transfer.progress.reset()
+        transfer.valve.open()
+        transfer.progress.set_paused(not self._flowing(transfer))
+        self._launch(transfer)
+
+    def remove(self, transfer_id: int) -> None:
+        """Forget one finished transfer (done, failed or cancelled); ValueError while it is still going."""
+        state = self._transfers[transfer_id].progress.state
+        if not state.finished:
+            raise ValueError(f"a transfer that is {state} cannot be removed: cancel it first")
+        del self._transfers[transfer_id]
 
     def set_bandwidth(self, bytes_per_second: float | None) -> None:
         if not bytes_per_second:
@@ -132,30 +146,48 @@ class TransferQueue:
             yield self.snapshot()
             await asyncio.sleep(interval)
 
-    async def result(self, transfer_id: int) -> UploadResult | DownloadResult:
-        """Wait for a transfer; its result, or the error that ended it (waiting is not cancelling)."""
+    async def result(self, transfer_id: int) -> Result:
+        """Wait for a transfer's current attempt: its result, or the error that ended it (waiting is not
+        cancelling). A retry is a new attempt: whoever was waiting for the one before sees how that one ended;
+        call again after ``retry`` to wait for the new one."""
         task = self._transfers[transfer_id].task
         assert task is not None
         return await asyncio.shield(task)
 
     # ---- inside ----
 
-    def _add(self, direction: Direction, name: str, size: int = 0) -> _Transfer:
-        progress = TransferProgress(direction, name, size=size, listener=self._listener, clock=self._clock)
-        transfer = _Transfer(progress, Valve())
-        self._transfers[progress.id] = transfer
-        return transfer
+    def _progress(self, direction: Direction, name: str, size: int = 0, source: Path | None = None) -> TransferProgress:
+        return TransferProgress(
+            direction, name, size=size, listener=self._listener, clock=self._clock,
+            source=None if source is None else str(source),
+        )
 
-    async def _run(self, transfer: _Transfer, start: Callable[..., Awaitable[R]]) -> R:
-        try:
-            while not self._flowing(transfer):
-                await self._open(transfer)  # paused before it started: it takes no slot
-            async with self._slots:
-                return await start(admit=partial(self._admit, transfer))
-        except asyncio.CancelledError:
-            if not transfer.progress.state.finished:  # cancelled while queued: the engine never ran
-                transfer.progress.set_state(TransferState.CANCELLED)
-            raise
+    def _add(self, progress: TransferProgress, start: Callable[..., Awaitable[Result]]) -> int:
+        transfer = _Transfer(progress, Valve(), start)
+        self._transfers[progress.id] = transfer
+        self._launch(transfer)
+        return progress.id
+
+    def _launch(self, transfer: _Transfer) -> None:
+        # On a retry the attempt before is over: the engine sets a final state only after its clean-up, and
+        # what is left of that task past it (leaving its slot) does not wait on anything.
+        task = asyncio.create_task(self._run(transfer))
+        task.add_done_callback(partial(self._ended, transfer))  # first in line: before anyone awaiting it
+        transfer.task = task
+
+    async def _run(self, transfer: _Transfer) -> Result:
+        while not self._flowing(transfer):
+            await self._open(transfer)  # paused before it started: it takes no slot
+        async with self._slots:
+            return await transfer.start(admit=partial(self._admit, transfer))
+
+    @staticmethod
+    def _ended(transfer: _Transfer, task: "asyncio.Task[Result]") -> None:
+        if not task.cancelled():
+            task.exception()  # the error is in the snapshot; retrieved here so asyncio does not log it again
+        elif task is transfer.task and not transfer.progress.state.finished:
+            # Cancelled before the engine ran (while queued, or before the task even started).
+            transfer.progress.set_state(TransferState.CANCELLED)
 
     async def _admit(self, transfer: _Transfer, nbytes: int) -> None:
         while not self._flowing(transfer):
@@ -183,9 +215,3 @@ def _unchanged(path: Path, stamp: FileStamp) -> bool:
         return FileStamp.of(path.stat()) == stamp
     except OSError:
         return False
-
-
-def _quietly(task: "asyncio.Task[UploadResult] | asyncio.Task[DownloadResult]") -> None:
-    """The error is in the transfer's snapshot; retrieving it here keeps asyncio from logging it again."""
-    with contextlib.suppress(asyncio.CancelledError):
-        task.exception()
