@@ -50,7 +50,8 @@ def sandbox_command(data_dir: Path) -> list[str]:
         program = [sys.executable, "--serve-sandbox"]  # no Python to run -m with: the app serves it itself
     else:
         program = [sys.executable, "-m", "lfdesktop.sandbox"]
-    return [*program, "--demo", "--port", "0", "--data-dir", str(data_dir)]
+    # --stop-with-stdin: if the app dies without stopping it (a crash, SIGKILL), its end of the pipe closes.
+    return [*program, "--demo", "--port", "0", "--data-dir", str(data_dir), "--stop-with-stdin"]
 
 
 class DemoServer:
@@ -109,7 +110,7 @@ class DemoServer:
         no_window = getattr(subprocess, "CREATE_NO_WINDOW", 0)
         try:
             self._process = await asyncio.to_thread(
-                subprocess.Popen, self._command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                subprocess.Popen, self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=env, creationflags=no_window,
             )
         except OSError as error:
@@ -182,6 +183,8 @@ def _reader(
 
 
 def _terminate(process: "subprocess.Popen[bytes]", readers: list[threading.Thread]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()
     if process.poll() is None:
         process.terminate()
         try:

@@ -1,6 +1,7 @@
 """The demo server launcher: the real sandbox with demo data in its own process, its demo users read from what
 it prints, a start that fails or hangs explained, and the process gone once the block ends."""
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -54,4 +55,13 @@ def test_a_frozen_app_serves_the_sandbox_itself(tmp_path: Path, monkeypatch: pyt
     assert sandbox_command(tmp_path)[:3] == [sys.executable, "-m", "lfdesktop.sandbox"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert sandbox_command(tmp_path) == [
-        sys.executable, "--serve-sandbox", "--demo", "--port", "0", "--data-dir", str(tmp_path)]
+        sys.executable, "--serve-sandbox", "--demo", "--port", "0", "--data-dir", str(tmp_path), "--stop-with-stdin"]
+
+
+async def test_the_demo_server_stops_when_the_app_that_started_it_dies(tmp_path: Path) -> None:
+    """A crashed app cannot stop it: its end of the sandbox's standard input closes, and that is enough."""
+    async with DemoServer(tmp_path / "demo") as server:
+        process = server._process
+        assert process is not None and process.stdin is not None
+        process.stdin.close()  # what the OS does for a killed app
+        assert await asyncio.to_thread(process.wait, 20) == 0

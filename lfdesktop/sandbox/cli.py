@@ -4,8 +4,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from .config import SandboxConfig, UserSpec
@@ -54,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
                    help="lifetime of a message's attachment download URLs")
     p.add_argument("--max-piece-mb", type=int, default=4096, metavar="MB", help="largest upload request body")
     p.add_argument("--seed", type=int, help="seed for fault injection, for reproducible runs")
+    p.add_argument("--stop-with-stdin", action="store_true",
+                   help="stop when standard input closes (the app that started it ended, even by a crash)")
     return p
 
 
@@ -80,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C ends asyncio.run instead
                 loop.add_signal_handler(signum, stop.set)
+        if args.stop_with_stdin:
+            threading.Thread(target=_stop_at_end_of_input, args=(loop, stop), daemon=True).start()
         await serve(config_from(args), lambda line: print(line, flush=True), stop)
 
     try:
@@ -88,6 +94,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lfdesktop-sandbox: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _stop_at_end_of_input(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    # os.read, not sys.stdin: a daemon thread blocked in a buffered read aborts the interpreter at exit.
+    while os.read(sys.stdin.fileno(), 4096):
+        pass
+    with contextlib.suppress(RuntimeError):  # the loop already ended
+        loop.call_soon_threadsafe(stop.set)
 
 
 if __name__ == "__main__":
