@@ -8,10 +8,15 @@ DEMO_DATA ?= .sandbox-data
 QT_DEBS := libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
 QT_LIBS := libGL.so.1 libEGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libdbus-1.so.3 libglib-2.0.so.0
 
-.PHONY: demo test lint bench sysdeps constraints clean
+.PHONY: demo sandbox test lint bench screenshots sysdeps constraints clean
 
-demo: $(VENV)/.installed
-	$(BIN)/lfdesktop-sandbox --demo --port 0 --data-dir $(DEMO_DATA)
+# The desktop app on a built-in demo server with sample data (your real accounts and keyring are untouched).
+demo: sysdeps $(VENV)/.installed
+	$(BIN)/lfdesktop --sandbox --sandbox-data $(DEMO_DATA)
+
+# Only the demo server, for curl or the command line.
+sandbox: $(VENV)/.installed
+	$(BIN)/lfdesktop-sandbox --demo --port 0 --data-dir $(DEMO_DATA)/server
 
 test: sysdeps $(VENV)/.installed-test
 	@# Two runs: asyncio tests (pytest-asyncio) and Qt tests (pytest-qt on a qasync loop) must not share a process.
@@ -20,12 +25,13 @@ test: sysdeps $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check lfdesktop tests bench
-	$(BIN)/mypy lfdesktop/sandbox lfdesktop/api lfdesktop/transfer lfdesktop/accounts lfdesktop/cli
+	$(BIN)/mypy lfdesktop
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/sandbox_upload.py
 	$(BIN)/python bench/upload.py --parallel 1
 	$(BIN)/python bench/upload.py --parallel 3
+	$(BIN)/python bench/ui_responsiveness.py
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -68,3 +74,14 @@ constraints: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) build dist *.egg-info
+
+# docs/screenshots/*.png from a real window under Xvfb (Qt's xcb platform needs these libraries too).
+XVFB_DEBS := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
+             libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0
+screenshots: sysdeps $(VENV)/.installed
+	@if ! command -v xvfb-run >/dev/null || ! ldconfig -p | grep -q libxcb-cursor.so.0; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(XVFB_DEBS) >/dev/null; \
+	  else echo "Needs Xvfb and Qt's X11 libraries: sudo apt-get install $(XVFB_DEBS)" >&2; exit 1; fi; \
+	fi
+	xvfb-run -a -s "-screen 0 1440x900x24" $(BIN)/python docs/screenshots/take.py

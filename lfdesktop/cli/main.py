@@ -20,6 +20,7 @@ from . import parser, transfers
 from .commands import COMMANDS, Context, login
 from .connection import UsageError, resolve
 
+SERVE_SANDBOX = "--serve-sandbox"
 OK, FAILED, USAGE, REJECTED, AUTHENTICATION, CHECKSUM = 0, 1, 2, 3, 4, 5
 
 
@@ -47,12 +48,18 @@ async def run(args: argparse.Namespace, environ: Mapping[str, str], paths: AppPa
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [SERVE_SANDBOX]:  # a frozen app starts its demo server through itself (no Python to -m)
+        from lfdesktop.sandbox.cli import main as serve_sandbox
+
+        return serve_sandbox(argv[1:])
+    if parser.wants_desktop_app(argv):
+        from lfdesktop.app import main as open_window  # Qt is loaded only for the window, never for commands
+
+        return open_window(argv)
     # Commands report for themselves, one line each; library warnings stay out of scripts' stderr.
     logging.basicConfig(level=logging.ERROR, format="lfdesktop: %(message)s")
     args = parser.build().parse_args(argv)
-    if args.command is None:
-        print("lfdesktop: the desktop window is not built yet; use a command (lfdesktop --help)", file=sys.stderr)
-        return USAGE
     try:
         asyncio.run(run(args, os.environ, AppPaths.from_environment()))
     except BrokenPipeError:

@@ -81,12 +81,27 @@ def _link_options(parser: argparse.ArgumentParser) -> None:
     _flag(parser, "receipt", "email a receipt on each download")
 
 
+DESKTOP_OPTIONS = ("--sandbox", "--sandbox-data", "--self-test")
+
+
+def wants_desktop_app(argv: list[str]) -> bool:
+    """No command, a desktop option, or files to stage: the window (``lfdesktop report.pdf``)."""
+    if not argv or argv[0] in DESKTOP_OPTIONS:
+        return True
+    return not argv[0].startswith("-") and argv[0] not in command_names()
+
+
+def command_names() -> set[str]:
+    subparsers = next(action for action in build()._actions if isinstance(action, argparse._SubParsersAction))
+    return set(subparsers.choices)
+
+
 def build() -> argparse.ArgumentParser:
     common = _common(defaults=False)
     parser = _Parser(
         prog="lfdesktop", parents=[_common(defaults=True)],
         description="lfdesktop: send and receive files through a LiquidFiles server. "
-                    "Without a command it opens the desktop app.",
+                    "Without a command it opens the desktop app (lfdesktop [--sandbox] [--self-test] [FILE...]).",
     )
     parser.add_argument("--version", action="version", version=f"lfdesktop {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

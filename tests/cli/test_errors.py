@@ -8,7 +8,10 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from lfdesktop import __version__
+from lfdesktop.cli.parser import wants_desktop_app
 from tests.cli.helpers import REPO, Cli, days_ahead, write_file
 from tests.sandboxproc import ALICE, BOB, CAROL, SandboxProcess
 
@@ -36,11 +39,12 @@ def test_version(cli: Cli) -> None:
     assert (outcome.code, outcome.stdout.strip()) == (0, f"lfdesktop {__version__}")
 
 
-def test_no_command_is_a_usage_error(cli: Cli) -> None:
-    outcome = cli.run()
-
-    assert outcome.code == 2
-    assert "use a command" in outcome.reason()
+@pytest.mark.parametrize(("argv", "window"), [
+    ([], True), (["--sandbox"], True), (["--self-test"], True), (["report.pdf", "photos"], True),
+    (["inbox"], False), (["--json", "inbox"], False), (["--help"], False), (["--version"], False),
+])
+def test_without_a_command_the_desktop_app_opens(argv: list[str], window: bool) -> None:
+    assert wants_desktop_app(argv) is window
 
 
 def test_an_unknown_option(cli: Cli) -> None:

@@ -9,8 +9,8 @@ stopped between tests (that would quit the QApplication and make every later wai
 
 import asyncio
 import os
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,11 @@ from pytestqt.qtbot import QtBot
 
 from lfdesktop.accounts.paths import AppPaths
 from lfdesktop.accounts.secrets import SecretStore
-from lfdesktop.accounts.settings import AccountSettings, Settings
-from lfdesktop.qt.context import AppContext
-from lfdesktop.qt.session import Sessions, SignedIn, connect
-from lfdesktop.qt.tasks import Tasks
-from lfdesktop.transfer.journal import Journal
-from lfdesktop.transfer.queue import TransferQueue
+from lfdesktop.accounts.settings import Settings
+from lfdesktop.api.http import TlsOptions
+from lfdesktop.qt.context import AppContext, opened
+from lfdesktop.qt.session import SignedIn
+from lfdesktop.qt.signin import verify_key
 from tests.accounts.keyrings import MemoryKeyring
 from tests.sandboxproc import Account, SandboxProcess, start_sandbox
 
@@ -145,17 +144,11 @@ def run(qtbot: QtBot) -> Run:
 
 @pytest.fixture
 def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run) -> Iterator[AppContext]:
-    """The app's parts as ``lfdesktop.app`` builds them, on private paths and an in-memory OS keyring,
-    signed in to nothing yet (see ``sign_in``)."""
-    journal = run(Journal.open(app_paths.data_dir))
-    queue = TransferQueue()
-    sessions = Sessions(app_paths, SecretStore(), journal, queue, Settings())
-    built = AppContext(app_paths, sessions.secrets, journal, queue, sessions, Tasks())
-    yield built
-    run(built.tasks.aclose())
-    run(queue.aclose())
-    run(sessions.aclose())
-    run(journal.aclose())
+    """The app's parts as ``lfdesktop.app`` opens them, on private paths and an in-memory OS keyring, signed
+    in to nothing yet (see ``sign_in``)."""
+    parts = opened(app_paths, Settings(), SecretStore())
+    yield run(parts.__aenter__())
+    run(parts.__aexit__(None, None, None))
 
 
 @pytest.fixture
@@ -163,12 +156,7 @@ def sign_in(context: AppContext, run: Run) -> Callable[..., SignedIn]:
     """``sign_in(sandbox, ALICE)``: the context signed in as that sandbox user, as the sign-in dialog does."""
 
     def signed_in(server: SandboxProcess, who: Account) -> SignedIn:
-        chosen = AccountSettings(server.url, who.email)
-        client = connect(chosen, who.api_key)
-        try:
-            account = run(client.account())
-        finally:
-            run(client.aclose())
-        return run(context.sessions.add(chosen, who.api_key, account))
+        verified = run(verify_key(server.url, who.api_key, TlsOptions()))
+        return run(context.sessions.add(verified.settings, verified.api_key, verified.account))
 
     return signed_in

@@ -1,0 +1,181 @@
+"""Files staged in the Send or FileLink pane: expanded, checked against the account's limits, uploaded at once
+through the app's queue, and followed on a timer (never per block) until each is uploaded and verified.
+
+Both panes stage files the same way; what happens once a file is up differs (a message sends them all, a
+FileLink is made for each), so that is left to their controllers, which listen to ``uploaded``.
+"""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from lfdesktop.api.client import LiquidFilesClient
+from lfdesktop.api.errors import ApiError
+from lfdesktop.api.models import FileLink
+from lfdesktop.transfer.events import TransferSnapshot, TransferState
+from lfdesktop.transfer.staging import StagedFile, expand, refusal
+
+from .context import AppContext
+from .session import SignedIn
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 300
+
+
+@dataclass
+class StagedUpload:
+    """One staged file and how its upload (and, in the FileLink pane, its link) is doing."""
+
+    file: StagedFile
+    transfer_id: int
+    snapshot: TransferSnapshot | None = None  # the latest the queue gave
+    link: FileLink | None = None  # made for it (FileLink pane)
+    link_error: str | None = None  # why no FileLink could be made
+    batch: int = 0  # files added together share a batch
+    announced: bool = False  # ``uploaded`` was emitted for the present attempt
+
+    @property
+    def state(self) -> TransferState:
+        return TransferState.QUEUED if self.snapshot is None else self.snapshot.state
+
+    @property
+    def attachment_id(self) -> str | None:
+        """Once uploaded and verified: the server's id of the file."""
+        if self.snapshot is not None and self.snapshot.state is TransferState.DONE:
+            return self.snapshot.result
+        return None
+
+
+class StagedUploads(QObject):
+    changed = Signal()  # files were added or removed
+    progressed = Signal(list)  # rows (list[int]) whose upload moved on
+    refused = Signal(list)  # list[str]: what an add left out and why (the account's limits, unreadable files)
+    uploaded = Signal(object)  # a StagedUpload whose upload is done and verified
+
+    def __init__(
+        self, context: AppContext, *, link: bool = False, unique: bool = True, interval_ms: int = REFRESH_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        """``link``: upload for FileLinks; ``unique``: a file already staged is not staged again."""
+        super().__init__(parent)
+        self.context = context
+        self.link = link
+        self.unique = unique
+        self.items: list[StagedUpload] = []
+        self.signed_in: SignedIn | None = context.sessions.active
+        self._batches = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.refresh)
+        context.sessions.active_changed.connect(self._on_active_changed)
+
+    # ---- staging ----
+
+    async def add(self, paths: list[Path]) -> list[StagedUpload]:
+        """Stage ``paths`` (files and folders) and start uploading what the account may send."""
+        signed_in = self.signed_in
+        if signed_in is None:
+            self.refused.emit(["Sign in to an account first."])
+            return []
+        staged = await expand(paths)
+        if self.signed_in is None or self.signed_in.key != signed_in.key:
+            return []  # the account changed while the folders were read: these files were meant for the other
+        signed_in = self.signed_in
+        problems = list(staged.problems)
+        known = {item.file.path for item in self.items} if self.unique else set()
+        self._batches += 1
+        added = []
+        for file in staged.files:
+            reason = refusal(file, signed_in.account)
+            if reason is not None:
+                problems.append(reason)
+            elif file.path not in known:
+                transfer_id = self.context.queue.upload(signed_in.uploader, file.path, link=self.link)
+                added.append(StagedUpload(file, transfer_id, batch=self._batches))
+                known.add(file.path)
+        if problems:
+            self.refused.emit(problems)
+        if added:
+            self.items.extend(added)
+            self.changed.emit()
+            self._timer.start()
+            self.refresh()
+        return added
+
+    def remove(self, transfer_id: int) -> None:
+        """Unstage a file: its upload is cancelled, or the uploaded file deleted from the server when nothing
+        uses it yet (no message was sent with it, no FileLink made for it)."""
+        item = self.item(transfer_id)
+        if item is None:
+            return
+        self.items.remove(item)
+        if not item.state.finished:
+            self.context.queue.cancel(transfer_id)
+        elif item.attachment_id and item.link is None and self.signed_in is not None:
+            self.context.tasks.spawn(_delete_unused(self.signed_in.client, item.attachment_id, item.file.name))
+        self.changed.emit()
+
+    def forget(self, done: list[StagedUpload]) -> None:
+        """Unstage files a message was sent with: nothing is cancelled or deleted. Files added meanwhile stay."""
+        kept = [item for item in self.items if item not in done]
+        if len(kept) != len(self.items):
+            self.items = kept
+            self.changed.emit()
+
+    def clear(self) -> None:
+        """Forget every staged file: nothing is cancelled or deleted."""
+        self.forget(list(self.items))
+
+    def item(self, transfer_id: int) -> StagedUpload | None:
+        return next((item for item in self.items if item.transfer_id == transfer_id), None)
+
+    @property
+    def total_size(self) -> int:
+        return sum(item.file.size for item in self.items)
+
+    # ---- following the uploads ----
+
+    def refresh(self) -> None:
+        """Take the queue's snapshots of the staged uploads; say which rows moved on and which files are up."""
+        snapshots = {snapshot.id: snapshot for snapshot in self.context.queue.snapshot()}
+        changed, done = [], []
+        for row, item in enumerate(self.items):
+            fresh = snapshots.get(item.transfer_id)  # gone when the transfer list forgot it: keep the last one
+            if fresh is None or fresh == item.snapshot:
+                continue
+            item.snapshot = fresh
+            changed.append(row)
+            if fresh.state is TransferState.DONE and not item.announced:
+                item.announced = True
+                done.append(item)
+            elif fresh.state is not TransferState.DONE:
+                item.announced = False  # retried from the transfer list: announce the new attempt's end
+        if changed:
+            self.progressed.emit(changed)
+        for item in done:
+            self.uploaded.emit(item)
+        if all(item.state is TransferState.DONE for item in self.items):
+            # Every file is up. A failed or cancelled one keeps the polling on: the transfer list may retry it.
+            self._timer.stop()
+
+    # ---- the account ----
+
+    def _on_active_changed(self, signed_in: SignedIn | None) -> None:
+        previous, self.signed_in = self.signed_in, signed_in
+        if previous is None or (signed_in is not None and signed_in.key == previous.key):
+            return
+        # Files uploaded to one account cannot be sent or linked from another: start afresh.
+        for item in self.items:
+            if not item.state.finished:
+                self.context.queue.cancel(item.transfer_id)
+        self.clear()
+
+
+async def _delete_unused(client: LiquidFilesClient, attachment_id: str, name: str) -> None:
+    try:
+        await client.delete_attachment(attachment_id)
+    except ApiError as error:  # unsent files expire on the server anyway
+        log.info("Could not delete the unstaged file %s from the server: %s", name, error)

@@ -1,0 +1,161 @@
+"""The app as a whole: the window and its panes, demo mode, the single instance, quitting in order and resuming
+an upload that a quit interrupted, ``--self-test``."""
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
+from lfdesktop.accounts.settings import AccountSettings, Settings, save_settings
+from lfdesktop.app import run
+from lfdesktop.qt.single_instance import SingleInstance, instance_name
+from lfdesktop.ui.mainwindow import PANES, MainWindow
+from lfdesktop.ui.placeholder import PlaceholderPane
+from tests.sandboxproc import ADMIN, ALICE
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(context, qtbot):
+    built = MainWindow(context)
+    qtbot.addWidget(built)
+    built.show()
+    qtbot.waitExposed(built)
+    return built
+
+
+def visible_panes(window: MainWindow) -> list[str]:
+    return [PANES[row].key for row in range(window.sidebar.count()) if not window.sidebar.item(row).isHidden()]
+
+
+def test_the_window_shows_who_is_signed_in_and_admin_only_for_admins(window, sign_in, sandbox, qtbot, screenshot):
+    assert window.account_label.text() == "Not signed in"
+    sign_in(sandbox, ALICE)
+    assert ALICE.email in window.account_label.text() and sandbox.url in window.account_label.text()
+    assert window.connection_label.text() == f"Connected to {sandbox.url}"
+    assert "admin" not in visible_panes(window)
+    screenshot(window, "alice")
+    sign_in(sandbox, ADMIN)
+    assert "admin" in visible_panes(window)
+    window.show_pane("admin")
+    assert isinstance(window.panes.currentWidget(), PlaceholderPane)
+    assert "not built yet" in window.panes.currentWidget().findChildren(type(window.account_label))[1].text()
+    screenshot(window, "admin")
+
+
+def test_panes_by_keyboard_and_every_control_has_a_name(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_pane == "inbox"
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_pane == "links"
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    unnamed = [
+        widget for widget in window.findChildren(QAbstractButton) + window.findChildren(QLineEdit)
+        if widget.isVisibleTo(window) and not (widget.accessibleName() or widget.text())
+    ]
+    assert unnamed == []
+
+
+def test_geometry_and_the_last_pane_are_remembered(window, context, run, qtbot):
+    window.resize(790, 560)  # within the offscreen screen (800x600): restoring keeps a window on screen
+    window.show_pane("sent")
+    run(window.remember_layout())
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    again.restore_layout()
+    assert again.current_pane == "sent"
+    assert (again.width(), again.height()) == (790, 560)
+
+
+def test_a_second_launch_hands_its_files_to_the_first(tmp_path, qtbot):
+    name = instance_name(tmp_path)
+    first = SingleInstance(name)
+    assert first.listen()
+    try:
+        with qtbot.waitSignal(first.activated) as handed:
+            assert SingleInstance(name).hand_over(["/tmp/a report.pdf"])
+        assert handed.args == [["/tmp/a report.pdf"]]
+    finally:
+        first.close()
+    assert not SingleInstance(name).hand_over([])  # nobody listens any more
+
+
+def top_window() -> MainWindow | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+
+
+def start_app(tmp_path: Path, paths: AppPaths, demo_root: Path | None = None) -> "asyncio.Task[int]":
+    instance = SingleInstance(instance_name(paths.config_dir))
+    return asyncio.ensure_future(run(QApplication.instance(), paths, [], demo_root, instance, tmp_path / "app.log"))
+
+
+def test_demo_mode_signs_in_to_its_own_server_and_quits_in_order(tmp_path, app_paths, keyring_backend, qtbot,
+                                                                  screenshot):
+    demo_root = tmp_path / "demo"
+    demo_paths = AppPaths.from_environment({HOME_VARIABLE: str(demo_root / "app")})
+    app = start_app(tmp_path, demo_paths, demo_root)
+    qtbot.waitUntil(lambda: top_window() is not None and "dana@example.com" in top_window().account_label.text(),
+                    timeout=30000)
+    window = top_window()
+    assert "Demo server" in window.windowTitle()
+    assert "demo server" in window.account_label.text()
+    assert keyring_backend.entries == {}  # the real keyring is never touched in demo mode
+    screenshot(window, "demo")
+    window.close()  # a quit path: the app shuts down in order and returns
+    qtbot.waitUntil(app.done, timeout=20000)
+    assert app.result() == 0
+    assert not window.isVisible()
+    assert not app_paths.settings_file.exists()  # the user's own settings are untouched too
+
+
+def test_a_quit_during_an_upload_resumes_on_the_next_start(tmp_path, app_paths, keyring_backend, fresh_sandbox,
+                                                            qtbot, screenshot):
+    server = fresh_sandbox("--latency-ms", "20")
+    save_settings(app_paths.settings_file, Settings(piece_size_mib=1, pieces_in_flight=1, bandwidth_limit_kib=2048)
+                  .with_account(AccountSettings(server.url, ALICE.email)))
+    keyring_backend.set_password("lfdesktop", f"{ALICE.email} on {server.url}", ALICE.api_key)
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(8 * 1024 * 1024))
+
+    app = start_app(tmp_path, app_paths)
+    qtbot.waitUntil(lambda: top_window() is not None and ALICE.email in top_window().account_label.text(),
+                    timeout=20000)
+    window = top_window()
+    window.receive_files([str(big)])
+
+    def pieces_stored() -> int:
+        with server.db() as db:
+            return db.execute("SELECT COUNT(*) FROM upload_log WHERE outcome = 'stored'").fetchone()[0]
+
+    qtbot.waitUntil(lambda: pieces_stored() >= 2, timeout=20000)
+    screenshot(window, "before-quit")
+    window.quit_action.trigger()
+    qtbot.waitUntil(app.done, timeout=20000)
+    before = pieces_stored()
+    assert before < 8
+
+    app = start_app(tmp_path, app_paths)
+    qtbot.waitUntil(lambda: top_window() is not None and top_window().transfer_model.rowCount() == 1, timeout=20000)
+    window = top_window()
+    qtbot.waitUntil(lambda: window.transfer_model.snapshots()[0].state == "done", timeout=60000)
+    assert window.transfer_model.snapshots()[0].checksum == "verified"
+    assert pieces_stored() == 8  # only the missing pieces were sent again
+    screenshot(window, "resumed")
+    window.quit_action.trigger()
+    qtbot.waitUntil(app.done, timeout=20000)
+
+
+def test_self_test_builds_everything_offscreen(tmp_path):
+    env = {**os.environ, HOME_VARIABLE: str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "lfdesktop", "--self-test"], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "keyring:" in done.stdout and "main window: built" in done.stdout and "self-test passed" in done.stdout
