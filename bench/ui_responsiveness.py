@@ -106,6 +106,7 @@ def main() -> int:
     args = parser.parse_args()
     size = args.size_mib * MIB
     app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # as in the app: closing a round's window must not end the loop
     apply_theme(app)
     loop = qasync.QEventLoop(app)
     cli_rates: list[float] = []

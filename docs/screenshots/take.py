@@ -41,8 +41,7 @@ async def until(condition: Callable[[], bool]) -> None:
 
 
 async def grab(widget: QWidget, name: str, scheme: str) -> None:
-    await asyncio.sleep(0.6)  # two refreshes of the transfer list
-    QApplication.processEvents()
+    await asyncio.sleep(0.6)  # two refreshes of the transfer list; never processEvents() inside a task
     path = HERE / f"{name}-{scheme}.png"
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not save {path}")

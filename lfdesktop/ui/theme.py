@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from string import Template
 from typing import Literal
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QStyleHints
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen, QStyleHints
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
 
 Scheme = Literal["system", "light", "dark"]
 THEME_ENV = "LFDESKTOP_THEME"
@@ -149,7 +149,9 @@ class ThemeNotifier(QObject):
         # Each of these repolishes every widget: only what differs is set again. (Once a stylesheet is set,
         # app.style() is a wrapper that no longer tells which style it wraps.)
         if not self._fusion_set:
-            self.app.setStyle("Fusion")  # the same widgets on every platform, and it honours our palette
+            # Fusion: the same widgets on every platform, and it honours our palette.
+            self._style = _OutlinedIndicators(QStyleFactory.create("Fusion"))  # kept: Qt does not own it
+            self.app.setStyle(self._style)
             self._fusion_set = True
         palette = _build_palette(colors)
         if self.app.palette() != palette:
@@ -163,6 +165,30 @@ class ThemeNotifier(QObject):
 
 
 _notifier: ThemeNotifier | None = None
+
+
+class _OutlinedIndicators(QProxyStyle):
+    """Fusion outlines check boxes and radio buttons in a shade of the window colour: on a dark window an
+    unchecked box all but disappears. This draws the outline in the theme's strong border colour."""
+
+    def drawPrimitive(
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        round_ = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        if not (round_ or element == QStyle.PrimitiveElement.PE_IndicatorCheckBox):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(colors().border_strong), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if round_:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRoundedRect(box, 2, 2)
+        painter.restore()
 
 
 def apply_theme(app: QApplication, scheme: Scheme = "system") -> None:

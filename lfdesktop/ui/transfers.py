@@ -239,6 +239,21 @@ class TransferView(QWidget):
         button.clicked.connect(slot)
         return button
 
+    def _follow_new_rows(self, table: QTableView) -> None:
+        """New transfers come in at the bottom: keep them in sight, unless the user scrolled up to look."""
+        bar = table.verticalScrollBar()
+        self._following = True
+
+        def moved(value: int) -> None:
+            self._following = value >= bar.maximum()
+
+        def grew() -> None:
+            if self._following:
+                table.scrollToBottom()
+
+        bar.valueChanged.connect(moved)
+        bar.rangeChanged.connect(lambda *_: grew())
+
     def _table(self) -> QTableView:
         table = QTableView()
         table.setModel(self.model)
@@ -251,6 +266,8 @@ class TransferView(QWidget):
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(28)
+        self._follow_new_rows(table)
         table.setItemDelegateForColumn(Column.PROGRESS, PieceProgressDelegate(table))
         header = table.horizontalHeader()
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)

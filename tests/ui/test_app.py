@@ -2,9 +2,11 @@
 an upload that a quit interrupted, ``--self-test``."""
 
 import asyncio
+import hashlib
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from lfdesktop.qt.single_instance import SingleInstance, instance_name
 from lfdesktop.ui.mainwindow import PANES, MainWindow
 from lfdesktop.ui.placeholder import PlaceholderPane
 from tests.sandboxproc import ADMIN, ALICE
+from tests.ui.drops import drop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -159,3 +162,22 @@ def test_self_test_builds_everything_offscreen(tmp_path):
                           env=env, timeout=120, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert "keyring:" in done.stdout and "main window: built" in done.stdout and "self-test passed" in done.stdout
+
+
+def test_an_upload_through_a_faulty_network_completes_verified(window, context, sign_in, fresh_sandbox, run, qtbot,
+                                                               tmp_path, screenshot):
+    """A fifth of the upload requests fail for real (dropped, 500, stalled): the pieces are sent again."""
+    server = fresh_sandbox("--fault-rate", "0.2", "--stall-seconds", "1", "--seed", "7")
+    run(context.sessions.update_settings(replace(context.sessions.settings, piece_size_mib=1)))
+    sign_in(server, ALICE)
+    content = os.urandom(12 * 1024 * 1024 + 5)
+    (tmp_path / "survey.bin").write_bytes(content)
+    assert drop(window.send_pane, [tmp_path / "survey.bin"])
+    qtbot.waitUntil(lambda: [s.state for s in window.transfer_model.snapshots()] == ["done"], timeout=90000)
+    [snapshot] = window.transfer_model.snapshots()
+    assert snapshot.checksum == "verified" and snapshot.sha256 == hashlib.sha256(content).hexdigest()
+    assert any(piece.attempts > 1 for piece in snapshot.pieces)  # some pieces did need another try
+    with server.db() as db:
+        faults = db.execute("SELECT COUNT(*) FROM upload_log WHERE outcome LIKE 'fault-%'").fetchone()[0]
+    assert faults > 0
+    screenshot(window, "verified-through-faults")
