@@ -14,6 +14,7 @@ from lfdesktop.qt.staged_model import RowAction, StagedFilesModel
 
 from .dropzone import DropZone
 from .formfields import ExpiryEdit
+from .labels import hint_label, title_label
 from .notices import Notices
 from .staged import StagedList, limits_text, problems_text
 
@@ -27,12 +28,8 @@ class FileLinkPane(QWidget):
         self.controller = FileLinkController(context, self)
         self.model = StagedFilesModel(self.controller.staged, parent=self)
 
-        heading = QLabel("Share files by link")
-        heading.setProperty("role", "title")
-        self.account_hint = QLabel()
-        self.account_hint.setProperty("role", "hint")
-        self.account_hint.setWordWrap(True)
-        self.account_hint.setAccessibleName("Account limits")
+        heading = title_label("Share files by link")
+        self.account_hint = hint_label(name="Account limits")
         self.notices = Notices()
 
         self.drop_zone = DropZone("Drop files here to make a link for each, or click to choose")

@@ -33,6 +33,7 @@ from lfdesktop.transfer.events import TransferState
 from .dropzone import DropZone
 from .formfields import ExpiryEdit
 from .icons import icon
+from .labels import hint_label, title_label
 from .notices import Notices
 from .recipients import RecipientsField
 from .staged import StagedList, limits_text, problems_text
@@ -100,12 +101,8 @@ class SendPane(QWidget):
         self.controller = SendController(context, self)
         self.model = StagedFilesModel(self.controller.staged, parent=self)
 
-        heading = QLabel("Send files")
-        heading.setProperty("role", "title")
-        self.account_hint = QLabel()
-        self.account_hint.setProperty("role", "hint")
-        self.account_hint.setWordWrap(True)
-        self.account_hint.setAccessibleName("Account limits")
+        heading = title_label("Send files")
+        self.account_hint = hint_label(name="Account limits")
         self.notices = Notices()
         self.result = SentResult()
 

@@ -31,7 +31,10 @@ from lfdesktop.qt.context import AppContext, opened
 from lfdesktop.qt.session import SignedIn
 from lfdesktop.qt.signin import verify_key
 from tests.accounts.keyrings import MemoryKeyring
-from tests.sandboxproc import Account, SandboxProcess, start_sandbox
+from tests.fixtures import fresh_sandbox, sandbox
+from tests.sandboxproc import Account, SandboxProcess
+
+__all__ = ["fresh_sandbox", "sandbox"]  # shared with the non-Qt tests
 
 SCREENSHOTS_ENV = "LFDESKTOP_TEST_SCREENSHOTS"  # a folder that also receives every test's screenshots
 
@@ -82,30 +85,6 @@ def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
     """Config, data, cache and downloads of the test's own (``LFDESKTOP_HOME``)."""
     monkeypatch.setenv("LFDESKTOP_HOME", str(tmp_path / "home"))
     return AppPaths.from_environment()
-
-
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """One real sandbox for the tests that only add state of their own."""
-    process = start_sandbox(tmp_path_factory.mktemp("sandbox"))
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def fresh_sandbox(tmp_path: Path) -> Iterator[Callable[..., SandboxProcess]]:
-    """A sandbox of the test's own, with extra command-line options."""
-    started: list[SandboxProcess] = []
-
-    def start(*args: str, accounts: tuple[Account, ...] | None = None) -> SandboxProcess:
-        kwargs = {} if accounts is None else {"accounts": accounts}
-        process = start_sandbox(tmp_path / f"sandbox{len(started)}", *args, **kwargs)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.stop()
 
 
 @pytest.fixture
