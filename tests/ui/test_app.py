@@ -10,12 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.settings import AccountSettings, Settings, save_settings
-from lfdesktop.app import run
+from lfdesktop.app import run as run_app
+from lfdesktop.qt.errors import ErrorReporter
 from lfdesktop.qt.single_instance import SingleInstance, instance_name
 from lfdesktop.ui.mainwindow import PANES, MainWindow
 from lfdesktop.ui.placeholder import PlaceholderPane
@@ -97,7 +98,7 @@ def top_window() -> MainWindow | None:
 
 def start_app(tmp_path: Path, paths: AppPaths, demo_root: Path | None = None) -> "asyncio.Task[int]":
     instance = SingleInstance(instance_name(paths.config_dir))
-    return asyncio.ensure_future(run(QApplication.instance(), paths, [], demo_root, instance, tmp_path / "app.log"))
+    return asyncio.ensure_future(run_app(QApplication.instance(), paths, [], demo_root, instance, tmp_path / "app.log"))
 
 
 def test_demo_mode_signs_in_to_its_own_server_and_quits_in_order(tmp_path, app_paths, keyring_backend, qtbot,
@@ -181,3 +182,23 @@ def test_an_upload_through_a_faulty_network_completes_verified(window, context, 
         faults = db.execute("SELECT COUNT(*) FROM upload_log WHERE outcome LIKE 'fault-%'").fetchone()[0]
     assert faults > 0
     screenshot(window, "verified-through-faults")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_unexpected_error_is_logged_and_shown_and_the_app_carries_on(window, qloop, qtbot, caplog, tmp_path):
+    reporter = ErrorReporter(str(tmp_path / "app.log"))
+    reporter.reported.connect(window.show_error)
+    reporter.install(qloop)
+    try:
+        QTimer.singleShot(0, lambda: 1 / 0)  # a bug in a slot
+        qloop.call_soon(lambda: {}["missing"])  # a bug in an asyncio callback
+        qtbot.waitUntil(lambda: len(window.notices.shown()) == 2)
+    finally:
+        reporter.uninstall()
+        qloop.set_exception_handler(None)
+    texts = [notice.text for notice in window.notices.shown()]
+    assert any(text.startswith("Something went wrong: division by zero.") for text in texts)
+    assert any("'missing'" in text for text in texts)
+    assert all(str(tmp_path / "app.log") in text for text in texts)
+    assert "ZeroDivisionError" in caplog.text and "KeyError" in caplog.text  # the tracebacks are in the log
+    assert window.isVisible()
