@@ -39,7 +39,7 @@ from lfdesktop.demo_server import DemoServer
 from lfdesktop.qt.context import AppContext, opened
 from lfdesktop.qt.errors import ErrorReporter
 from lfdesktop.qt.session import NotSignedIn
-from lfdesktop.qt.signin import verify_key
+from lfdesktop.qt.signin import explain, verify_key
 from lfdesktop.qt.single_instance import SingleInstance, instance_name
 from lfdesktop.ui.mainwindow import MainWindow
 from lfdesktop.ui.theme import apply_theme
@@ -169,7 +169,9 @@ async def _sign_in(window: MainWindow, context: AppContext) -> None:
         assert chosen is not None
         window.open_sign_in(chosen.server_url, chosen.email, f"The server refused the stored key ({error}).")
     except ApiError as error:
-        notice = window.notices.show_notice(f"Could not connect: {error}", "error")
+        chosen = sessions.settings.active
+        problem = explain(error, chosen.server_url if chosen else "")
+        notice = window.notices.show_notice(f"Could not connect: {problem.text}", "error")
         notice.add_action("Retry").clicked.connect(
             lambda: context.tasks.spawn(_sign_in(window, context), name="sign in")
         )

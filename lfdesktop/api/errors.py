@@ -87,3 +87,14 @@ class ServerError(HttpStatusError):
     """5xx: the server failed; often passing."""
 
     retryable = True
+
+
+def causes(error: BaseException) -> list[BaseException]:
+    """The error and what led to it, nearest first: the OS's own reason (refused, no such name, an untrusted
+    certificate) often sits further down the chain than the message of the error that was raised."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return chain

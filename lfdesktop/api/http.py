@@ -34,6 +34,7 @@ from .errors import (
     RateLimited,
     Rejected,
     ServerError,
+    causes,
 )
 
 USER_AGENT = f"lfdesktop/{__version__} (python-httpx/{httpx.__version__})"
@@ -252,11 +253,7 @@ def _translated(request: httpx.Request) -> Iterator[None]:
 
 def _certificate_problem(exc: BaseException) -> str | None:
     """Why verification failed ("self-signed certificate", ...), or None when it was not about trust."""
-    chain: list[BaseException] = []
-    cause: BaseException | None = exc
-    while cause is not None and cause not in chain:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
+    chain = causes(exc)
     for link in chain:
         if isinstance(link, ssl.SSLCertVerificationError):
             return str(link.verify_message or link.reason or "verification failed")

@@ -32,6 +32,7 @@ from lfdesktop.api.errors import (
     NotFound,
     ProtocolError,
     Rejected,
+    causes,
 )
 from lfdesktop.api.http import HttpOptions, TlsOptions, normalize_server_url
 from lfdesktop.api.models import Account
@@ -209,28 +210,17 @@ def explain(error: BaseException, server_url: str = "") -> Problem:
 
 
 def _unreachable(error: NetworkError, host: str) -> str:
-    causes = _causes(error)
-    said = " ".join(str(cause) for cause in causes).lower()
+    chain = causes(error)
+    said = " ".join(str(cause) for cause in chain).lower()
     if error.kind == "timeout":
         return (f"Server not reachable: {host} did not answer in time. Check the address, your network "
                 "connection and any proxy.")
-    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+    if any(isinstance(cause, ConnectionRefusedError) for cause in chain):
         return (f"Server not reachable: {host} refused the connection. Check the address and port, and that "
                 "the server is running.")
-    if any(isinstance(cause, socket.gaierror) for cause in causes) and any(m in said for m in NAME_NOT_FOUND):
+    if any(isinstance(cause, socket.gaierror) for cause in chain) and any(m in said for m in NAME_NOT_FOUND):
         return f"Server not reachable: the name {host} was not found. Check the spelling of the address."
     return f"{error}. Check the address and your network connection."
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    """The error and what led to it: the engine's message keeps httpx's words ("All connection attempts
-    failed"), the OS's reason (refused, no such name) sits further down the chain."""
-    chain: list[BaseException] = []
-    cause: BaseException | None = error
-    while cause is not None and cause not in chain:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    return chain
 
 
 Check = Callable[[], Coroutine[Any, Any, Verified]]

@@ -269,9 +269,7 @@ class MainWindow(QMainWindow):
 
     def _on_connection_changed(self, text: str, problem: bool) -> None:
         self.connection_label.setText(text)
-        set_style_property(self.connection_label, "problem", problem)
-        if problem:
-            self.notices.show_notice(text, "error")
+        set_style_property(self.connection_label, "problem", problem)  # the notice comes from whoever can retry
 
     def open_sign_in(self, server: str = "", email: str = "", reason: str = "") -> SignInDialog:
         if self._sign_in_dialog is not None and self._sign_in_dialog.isVisible():

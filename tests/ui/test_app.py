@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.settings import AccountSettings, Settings, save_settings
@@ -20,6 +20,7 @@ from lfdesktop.qt.errors import ErrorReporter
 from lfdesktop.qt.single_instance import SingleInstance, instance_name
 from lfdesktop.ui.mainwindow import PANES, MainWindow
 from lfdesktop.ui.placeholder import PlaceholderPane
+from lfdesktop.ui.signin import SignInDialog
 from tests.sandboxproc import ADMIN, ALICE
 from tests.ui.drops import drop
 
@@ -202,3 +203,33 @@ def test_an_unexpected_error_is_logged_and_shown_and_the_app_carries_on(window, 
     assert all(str(tmp_path / "app.log") in text for text in texts)
     assert "ZeroDivisionError" in caplog.text and "KeyError" in caplog.text  # the tracebacks are in the log
     assert window.isVisible()
+
+
+def test_first_run_asks_to_sign_in_and_an_unreachable_server_offers_a_retry(tmp_path, app_paths, keyring_backend,
+                                                                            qtbot, screenshot):
+    app = start_app(tmp_path, app_paths)
+    qtbot.waitUntil(lambda: top_window() is not None and top_window().findChild(SignInDialog) is not None)
+    window = top_window()
+    dialog = window.findChild(SignInDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    screenshot(window, "first-run")
+    dialog.reject()
+    window.quit_action.trigger()
+    qtbot.waitUntil(app.done, timeout=20000)
+
+    closed_port = "http://127.0.0.1:9"  # discard: nothing listens there
+    save_settings(app_paths.settings_file, Settings().with_account(AccountSettings(closed_port, ALICE.email)))
+    keyring_backend.set_password("lfdesktop", f"{ALICE.email} on {closed_port}", ALICE.api_key)
+    app = start_app(tmp_path, app_paths)
+    qtbot.waitUntil(lambda: top_window() is not None and bool(top_window().notices.shown()), timeout=20000)
+    window = top_window()
+    [notice] = window.notices.shown()
+    assert notice.text.startswith("Could not connect:") and "refused" in notice.text
+    assert window.connection_label.text().startswith(f"Not connected to {closed_port}")
+    assert window.findChild(SignInDialog) is None  # the key is fine: the server is not there
+    retry = next(button for button in notice.findChildren(QPushButton) if button.text() == "Retry")
+    screenshot(window, "unreachable")
+    retry.click()  # tries again (and fails again, saying so again)
+    qtbot.waitUntil(lambda: len(window.notices.shown()) == 1 and window.notices.shown()[0] is not notice)
+    window.quit_action.trigger()
+    qtbot.waitUntil(app.done, timeout=20000)
