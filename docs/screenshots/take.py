@@ -5,13 +5,16 @@
 Needs a display (a real one, or Xvfb): the point is what a user sees, not the offscreen renderer. Starts the
 demo server in a temporary folder, signs in as Dana Demo (and as Alex Admin for the Admin pane), drops files
 on the Send and Links panes, and grabs the window mid-upload, with a link made, and on every other pane.
+Each pane with more to show has a scene in ``scenes/<name>.py``: ``async def shoot(window, context, server,
+scheme, grab)``, run in name order with Dana signed in.
 """
 
 import asyncio
+import importlib.util
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import qasync
@@ -25,6 +28,7 @@ from lfdesktop.demo_server import DemoServer
 from lfdesktop.qt.context import AppContext, opened
 from lfdesktop.qt.signin import verify_key
 from lfdesktop.ui.mainwindow import PANES, MainWindow
+from lfdesktop.ui.placeholder import PlaceholderPane
 from lfdesktop.ui.theme import apply_theme
 
 HERE = Path(__file__).resolve().parent
@@ -60,6 +64,21 @@ def sample_files(folder: Path) -> list[Path]:
     return [report, photos, video]
 
 
+Scene = Callable[[MainWindow, AppContext, DemoServer, str, Callable[[QWidget, str, str], Awaitable[None]]],
+                 Awaitable[None]]
+
+
+def scenes() -> list[Scene]:
+    found = []
+    for path in sorted((HERE / "scenes").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"scenes.{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found.append(module.shoot)
+    return found
+
+
 async def sign_in(context: AppContext, url: str, api_key: str) -> None:
     verified = await verify_key(url, api_key, TlsOptions())
     await context.sessions.add(verified.settings, verified.api_key, verified.account)
@@ -91,8 +110,10 @@ async def shoot(scheme: str, work: Path, server: DemoServer) -> None:
         await until(lambda: window.links_pane.model.rowCount() > 0 and "Link copied" in window.links_pane.status.text())
         await grab(window, "links", scheme)
 
-        for spec in PANES:
-            if spec.key not in ("send", "links", "admin"):
+        for scene in scenes():
+            await scene(window, context, server, scheme, grab)
+        for spec in PANES:  # the panes still waiting for their issue
+            if isinstance(window.pane(spec.key), PlaceholderPane) and not spec.admin_only:
                 window.show_pane(spec.key)
                 await grab(window, spec.key, scheme)
 
@@ -101,8 +122,9 @@ async def shoot(scheme: str, work: Path, server: DemoServer) -> None:
         dialog.reject()
 
         await sign_in(context, server.url, users["alex@example.com"].api_key)
-        window.show_pane("admin")
-        await grab(window, "admin", scheme)
+        if isinstance(window.pane("admin"), PlaceholderPane):
+            window.show_pane("admin")
+            await grab(window, "admin", scheme)
         context.quit_requested.set()
         window.close()
 
