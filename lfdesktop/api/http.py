@@ -6,6 +6,7 @@ connection limits, the system's proxy settings, and how every failure maps onto 
 """
 
 import base64
+import functools
 import json
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
@@ -56,13 +57,16 @@ class TlsOptions:
             return context
         if self.ca_file is not None:
             return ssl.create_default_context(cafile=str(self.ca_file))
-        return ssl.create_default_context(cafile=_certifi_bundle())
+        return _certifi_context()
 
 
-def _certifi_bundle() -> str:
+@functools.cache
+def _certifi_context() -> ssl.SSLContext:
+    """Built once: reading certifi's bundle takes ~40 ms, a stall on the GUI's loop at every sign-in. The
+    context is only read after this, so every client can share it."""
     import certifi  # httpx's own dependency: the same bundle httpx would use
 
-    return str(certifi.where())
+    return ssl.create_default_context(cafile=str(certifi.where()))
 
 
 @dataclass(frozen=True)

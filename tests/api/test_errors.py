@@ -81,3 +81,10 @@ async def test_a_wrong_key_on_an_older_server_is_refused_both_ways(old_server: O
         with pytest.raises(AuthError):
             await client.account()
     assert old_server.schemes == ["bearer", "basic"]
+
+
+def test_certifis_bundle_is_read_once_for_every_client() -> None:
+    """Reading it takes tens of milliseconds on the GUI's loop; a CA file of the user's is read each time
+    (it may have been replaced)."""
+    assert TlsOptions().context() is TlsOptions().context()
+    assert TlsOptions(ca_file=CERT).context() is not TlsOptions(ca_file=CERT).context()
