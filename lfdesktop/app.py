@@ -204,6 +204,8 @@ def _log_to_file(paths: AppPaths) -> Path:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    for chatty in ("httpx", "httpcore"):  # a line per request, with one-time download URLs in it
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return log_file
 
 
