@@ -107,7 +107,8 @@ async def shoot(scheme: str, work: Path, server: DemoServer) -> None:
         handbook = work / f"files-{scheme}" / "Employee handbook 2026.pdf"
         handbook.write_bytes(os.urandom(5 * MIB))
         window.links_pane.add_files([handbook])
-        await until(lambda: window.links_pane.model.rowCount() > 0 and "Link copied" in window.links_pane.status.text())
+        new_links = window.links_pane.new_links
+        await until(lambda: new_links.model.rowCount() > 0 and "Link copied" in new_links.status.text())
         await grab(window, "links", scheme)
 
         for scene in scenes():

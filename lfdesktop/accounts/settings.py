@@ -31,9 +31,11 @@ LIMITS = {
     "pieces_in_flight": (1, 16),
     "files_in_flight": (1, 16),
     "bandwidth_limit_kib": (0, 10_000_000),
+    "sync_every_minutes": (1, 24 * 60),
 }
 
 MAX_RECENT_RECIPIENTS = 200
+SYNC_FOLDER_NAME = "LiquidFiles"  # in the download folder, unless the user chose a sync folder
 
 Record = TypeVar("Record", "AccountSettings", "Settings")
 
@@ -85,6 +87,12 @@ class Settings:
     recent_recipients: tuple[str, ...] = ()  # most recent first: completion in the Send pane
     last_pane: str = "send"  # the desktop window's pane when it was closed
     window_geometry: str = ""  # the desktop window's size and place, as Qt saved it (base64)
+    download_log_columns: tuple[str, ...] = ()  # the log's columns the user chose, in order; empty: the defaults
+    sync_enabled: bool = False  # background sync in the desktop app; ``lfdesktop sync`` runs whenever asked
+    sync_folder: Path | None = None  # None: SYNC_FOLDER_NAME in the download folder (see sync_folder_path)
+    sync_every_minutes: int = 15
+    sync_senders: tuple[str, ...] = ()  # sync only messages from these addresses; empty: from anyone
+    sync_subjects: tuple[str, ...] = ()  # sync only messages whose subject contains one of these; empty: any
 
     def __post_init__(self) -> None:
         if not isinstance(self.accounts, tuple) or not all(isinstance(a, AccountSettings) for a in self.accounts):
@@ -101,6 +109,21 @@ class Settings:
             raise ValueError("recent_recipients should be a list of email addresses")
         _check_type("last_pane", self.last_pane, str, "text")
         _check_type("window_geometry", self.window_geometry, str, "text")
+        columns = self.download_log_columns
+        if not isinstance(columns, tuple) or not all(isinstance(name, str) and name for name in columns):
+            raise ValueError("download_log_columns should be a list of column names")
+        if len(set(columns)) != len(columns):
+            raise ValueError("download_log_columns: a column is listed twice")
+        _check_type("sync_enabled", self.sync_enabled, bool, "true or false")
+        _check_path("sync_folder", self.sync_folder)
+        if not isinstance(self.sync_senders, tuple) or not all(
+            isinstance(address, str) and "@" in address for address in self.sync_senders
+        ):
+            raise ValueError("sync_senders should be a list of email addresses")
+        if not isinstance(self.sync_subjects, tuple) or not all(
+            isinstance(text, str) and text.strip() for text in self.sync_subjects
+        ):
+            raise ValueError("sync_subjects should be a list of texts")
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             _check_type(name, value, int, "a whole number")
@@ -117,6 +140,9 @@ class Settings:
 
     def download_folder(self, paths: AppPaths) -> Path:
         return self.download_dir or paths.download_dir
+
+    def sync_folder_path(self, paths: AppPaths) -> Path:
+        return self.sync_folder or self.download_folder(paths) / SYNC_FOLDER_NAME
 
     def with_account(self, account: AccountSettings, *, active: bool = True) -> "Settings":
         """Adds the account, or replaces the one with the same key (a new display name or TLS choice)."""
@@ -202,7 +228,8 @@ def _settings_from_json(data: object, warnings: list[str]) -> Settings:
         return Settings()
     settings = Settings(accounts=_accounts_from_json(data.get("accounts", []), warnings))
     # active_account last: it must name one of the accounts loaded above.
-    for name in ("download_dir", *LIMITS, "recent_recipients", "last_pane", "window_geometry", "active_account"):
+    for name in ("download_dir", *LIMITS, "recent_recipients", "last_pane", "window_geometry", "download_log_columns",
+                 "sync_enabled", "sync_folder", "sync_senders", "sync_subjects", "active_account"):
         if name in data:
             settings = _with_field(settings, name, data[name], warnings, "")
     return settings
@@ -240,7 +267,7 @@ def _account_from_json(item: object, where: str, warnings: list[str]) -> Account
 
 
 def _with_field(record: Record, name: str, value: object, warnings: list[str], where: str) -> Record:
-    if name in ("download_dir", "ca_file") and isinstance(value, str) and value:
+    if name in ("download_dir", "ca_file", "sync_folder") and isinstance(value, str) and value:
         value = Path(value)
     if isinstance(value, list):
         value = tuple(value)

@@ -1,12 +1,14 @@
 """``LiquidFilesClient``: one async method per endpoint of the LiquidFiles API, returning typed records."""
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import date
 from urllib.parse import quote
 
+from .errors import NotFound
 from .http import DownloadBody, HttpOptions, Session
-from .models import Account, Attachment, Download, Filedrop, FileLink, FileRequest, Message, PieceReceipt
+from .models import Account, Attachment, Download, Filedrop, FileLink, FileRequest, Message, MessageFile, PieceReceipt
 from .parse import Fields, Many, One, root
 
 # What each endpoint answers: its record, under the root keys real servers use (the first is the documented one).
@@ -43,6 +45,11 @@ def _listed(values: Iterable[str]) -> list[str] | None:
     if isinstance(values, str):
         raise TypeError("give a list of strings, not one string")
     return list(values) or None
+
+
+async def _downloads_off_loop(body: object) -> list[Download]:
+    """A long log (100,000 rows take seconds to check and build) is read in a worker thread: the loop runs on."""
+    return await asyncio.to_thread(DOWNLOADS.read, body)
 
 
 class LiquidFilesClient:
@@ -149,6 +156,14 @@ class LiquidFilesClient:
         """One message, with fresh one-time ``url``s for its files."""
         return MESSAGE.read(await self._get(_path("/message/{}", message_id)))
 
+    async def message_file(self, message_id: str, file_id: str) -> MessageFile:
+        """One file of a message with a fresh one-time ``url`` (the one given before was used or expired)."""
+        message = await self.message(message_id)
+        for file in message.attachments:
+            if file.id == file_id:
+                return file
+        raise NotFound(f"The message no longer has the file {file_id}")
+
     # ---- FileLinks -----------------------------------------------------------------------------------
 
     async def create_link(
@@ -185,13 +200,13 @@ class LiquidFilesClient:
 
     async def downloads(self, after: date | None = None) -> list[Download]:
         """Every download of the user's files, on or after ``after``."""
-        return DOWNLOADS.read(await self._get("/downloads", after=after))
+        return await _downloads_off_loop(await self._get("/downloads", after=after))
 
     async def message_downloads(self, message_id: str) -> list[Download]:
-        return DOWNLOADS.read(await self._get(_path("/message/{}/downloads", message_id)))
+        return await _downloads_off_loop(await self._get(_path("/message/{}/downloads", message_id)))
 
     async def link_downloads(self, link_id: str) -> list[Download]:
-        return DOWNLOADS.read(await self._get(_path("/link/{}/downloads", link_id)))
+        return await _downloads_off_loop(await self._get(_path("/link/{}/downloads", link_id)))
 
     # ---- filedrop admin (an admin's key) -------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from lfdesktop.accounts.secrets import SecretStore, SecretStoreError
 from lfdesktop.api.errors import ApiError, AuthError, HttpStatusError, ServerError
 from lfdesktop.transfer.errors import ChecksumMismatch, TransferError
 
-from . import parser, transfers
+from . import parser, sync, transfers
 from .commands import COMMANDS, Context, login
 from .connection import UsageError, resolve
 
@@ -42,7 +42,7 @@ async def run(args: argparse.Namespace, environ: Mapping[str, str], paths: AppPa
         await login(args, environ, paths, secrets)
         return
     connection = await resolve(args, environ, paths, secrets)
-    command = COMMANDS.get(args.command) or transfers.COMMANDS[args.command]
+    command = COMMANDS.get(args.command) or transfers.COMMANDS.get(args.command) or sync.COMMANDS[args.command]
     async with connection.client() as client:
         await command(Context(args, client, paths, environ))
 

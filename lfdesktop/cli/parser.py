@@ -150,6 +150,17 @@ def build() -> argparse.ArgumentParser:
     download.add_argument("id", metavar="MESSAGE_ID")
     download.add_argument("--dest", type=Path, default=Path(), metavar="DIR", help="folder (default: here)")
 
+    sync = command("sync", "download new messages' files into a sync folder, verified; again every few minutes")
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
+    sync.add_argument("--folder", type=Path, metavar="DIR",
+                      help="where files go: DIR/<sender>/<date> <subject>/ (default: the setting, else "
+                           "LiquidFiles in your downloads folder)")
+    sync.add_argument("--every", type=_positive, metavar="MINUTES", help="minutes between passes (default: setting)")
+    sync.add_argument("--from", dest="senders", type=_addresses, action="extend", default=[], metavar="ADDR",
+                      help="only messages from this sender (repeatable)")
+    sync.add_argument("--subject", dest="subjects", action="append", default=[], metavar="TEXT",
+                      help="only messages whose subject contains this text, any case (repeatable)")
+
     log = command("downloads", "who downloaded your files, when and from where")
     which = log.add_mutually_exclusive_group()
     which.add_argument("--after", type=_day, metavar="YYYY-MM-DD")

@@ -6,11 +6,11 @@ a lost network) and is run again sends only the pieces that had not arrived.
 
 import asyncio
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from lfdesktop.accounts.settings import aload_settings
-from lfdesktop.api.models import MessageFile
 from lfdesktop.transfer.download import DownloadResult, download
 from lfdesktop.transfer.events import Direction, TransferProgress
 from lfdesktop.transfer.journal import Journal
@@ -102,18 +102,12 @@ async def download_message(ctx: Context) -> None:
     folder: Path = ctx.args.dest
     await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
 
-    def renewer(file: MessageFile) -> Any:
-        async def renew() -> MessageFile:  # its one-time URL was used or expired: the message has a fresh one
-            fresh = await client.message(message_id)
-            return next(item for item in fresh.attachments if item.id == file.id)
-
-        return renew
-
     progresses = [TransferProgress(Direction.DOWNLOAD, file.filename, size=file.size) for file in message.attachments]
     results: list[DownloadResult] = []
     async with progress.shown(progresses):
         for file, watched in zip(message.attachments, progresses, strict=True):
-            results.append(await download(client, file, folder, renew=renewer(file), progress=watched))
+            renew = partial(client.message_file, message_id, file.id)  # a used one-time URL: a fresh one
+            results.append(await download(client, file, folder, renew=renew, progress=watched))
     ctx.show(
         [{"attachment": file.id, "path": str(result.path), "sha256": result.digest.sha256, "verified": result.verified}
          for file, result in zip(message.attachments, results, strict=True)],

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from .sqlitefile import open_journal_db
+
 log = logging.getLogger(__name__)
 
 FILENAME = "uploads.sqlite3"
@@ -131,21 +133,7 @@ class Journal:
             self._db = self._opened()
 
     def _opened(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: a commit survives the app being killed
-            db.execute("PRAGMA foreign_keys=ON")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(f"written by a newer lfdesktop (schema {version})")
-            db.executescript(SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        return open_journal_db(self.path, SCHEMA, SCHEMA_VERSION)
 
     def _disconnect(self) -> None:
         if self._db is not None:

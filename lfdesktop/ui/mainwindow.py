@@ -28,8 +28,10 @@ from lfdesktop.qt.context import AppContext
 from lfdesktop.qt.session import NotSignedIn, SignedIn
 from lfdesktop.qt.transfers import TransferController, TransferTableModel
 
-from .filelinks import FileLinkPane
+from .downloadlog import DownloadLogPane
 from .icons import app_icon, icon
+from .links import LinksPane
+from .messages import InboxPane, SentPane
 from .notices import Notices
 from .placeholder import PlaceholderPane
 from .send import SendPane
@@ -40,23 +42,27 @@ from .transfers import TransferView
 APP_TITLE = "lfdesktop"
 
 
+PaneFactory = Callable[[AppContext], QWidget]
+
+
 @dataclass(frozen=True)
 class PaneSpec:
     key: str
     title: str
     icon: str
-    promise: str = ""  # what a pane that is not built yet will show
+    build: PaneFactory | None = None  # None: a pane a later version fills, with a placeholder saying so
+    promise: str = ""  # what that placeholder says the pane will show
     admin_only: bool = False
 
 
 PANES = (
-    PaneSpec("send", "Send", "send"),
-    PaneSpec("links", "Links", "link"),
-    PaneSpec("inbox", "Inbox", "inbox", "Messages sent to you, with verified downloads of their files."),
-    PaneSpec("sent", "Sent", "sent", "The messages you sent, who downloaded their files and when."),
-    PaneSpec("log", "Download log", "download-log", "Who downloaded what, when and from where: charts and a map."),
-    PaneSpec("files", "Files", "files", "Your uploaded files (attachments), with their links and messages."),
-    PaneSpec("admin", "Admin", "admin", "Filedrop administration for this server.", admin_only=True),
+    PaneSpec("send", "Send", "send", SendPane),
+    PaneSpec("links", "Links", "link", LinksPane),
+    PaneSpec("inbox", "Inbox", "inbox", InboxPane),
+    PaneSpec("sent", "Sent", "sent", SentPane),
+    PaneSpec("log", "Download log", "download-log", DownloadLogPane),
+    PaneSpec("files", "Files", "files", None, "Your uploaded files (attachments), with their links and messages."),
+    PaneSpec("admin", "Admin", "admin", None, "Filedrop administration for this server.", admin_only=True),
 )
 
 
@@ -74,12 +80,18 @@ class MainWindow(QMainWindow):
         self.notices = Notices()
         self.sidebar = self._build_sidebar()
         self.panes = QStackedWidget()
-        self.send_pane = SendPane(context)
-        self.links_pane = FileLinkPane(context)
-        self._pane_widgets: dict[str, QWidget] = {"send": self.send_pane, "links": self.links_pane}
+        self._pane_widgets: dict[str, QWidget] = {}
         for spec in PANES:
-            widget = self._pane_widgets.setdefault(spec.key, PlaceholderPane(spec.title, spec.promise))
+            widget = spec.build(context) if spec.build else PlaceholderPane(spec.title, spec.promise)
+            self._pane_widgets[spec.key] = widget
             self.panes.addWidget(widget)
+        send = self._pane_widgets["send"]
+        assert isinstance(send, SendPane)
+        self.send_pane = send
+        links = self._pane_widgets["links"]
+        assert isinstance(links, LinksPane)
+        self.links_pane = links
+        self._connect_panes()
 
         self.transfer_model = TransferTableModel(context.queue, parent=self)
         self.transfers = TransferController(self.transfer_model, self)
@@ -218,6 +230,14 @@ class MainWindow(QMainWindow):
 
     # ---- panes ----
 
+    def _connect_panes(self) -> None:
+        inbox = self.pane("inbox")
+        if isinstance(inbox, InboxPane):
+            row = next(index for index, spec in enumerate(PANES) if spec.key == "inbox")
+            inbox.unread_changed.connect(
+                lambda unread: self.sidebar.item(row).setText(f"Inbox ({unread})" if unread else "Inbox")
+            )
+
     def show_pane(self, key: str) -> None:
         spec = next((spec for spec in PANES if spec.key == key), PANES[0])
         if spec.admin_only and self.sidebar.item(PANES.index(spec)).isHidden():
@@ -247,8 +267,8 @@ class MainWindow(QMainWindow):
 
     def _choose_files(self, key: str) -> None:
         self.show_pane(key)
-        pane = self.pane(key)
-        pane.drop_zone.choose()  # type: ignore[attr-defined]
+        zone = self.send_pane.drop_zone if key == "send" else self.links_pane.new_links.drop_zone
+        zone.choose()
 
     # ---- accounts ----
 

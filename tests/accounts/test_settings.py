@@ -202,3 +202,42 @@ def test_recent_recipients_most_recent_first_without_repeats_and_bounded() -> No
     many = Settings().with_recipients(f"user{n}@example.com" for n in range(MAX_RECENT_RECIPIENTS + 5))
     assert len(many.recent_recipients) == MAX_RECENT_RECIPIENTS
     assert many.recent_recipients[0] == "user0@example.com"
+
+
+def test_download_log_columns_round_trip_and_are_validated(paths: AppPaths) -> None:
+    chosen = Settings(download_log_columns=("downloaded_at", "recipient", "country_name"))
+    save_settings(paths.settings_file, chosen)
+    assert load_settings(paths.settings_file).settings == chosen
+    with pytest.raises(ValueError, match="download_log_columns: a column is listed twice"):
+        Settings(download_log_columns=("recipient", "recipient"))
+    with pytest.raises(ValueError, match="download_log_columns should be a list of column names"):
+        Settings(download_log_columns=("recipient", ""))
+    write_json(paths.settings_file, {"download_log_columns": ["filename", 3], "last_pane": "log"})
+    loaded = load_settings(paths.settings_file)
+    assert loaded.settings == Settings(last_pane="log")
+    assert any("download_log_columns" in warning for warning in loaded.warnings)
+
+
+def test_sync_settings_round_trip_default_and_are_validated(paths: AppPaths, tmp_path: Path) -> None:
+    assert Settings().sync_folder_path(paths) == paths.download_dir / "LiquidFiles"
+    assert Settings(download_dir=tmp_path / "In").sync_folder_path(paths) == tmp_path / "In" / "LiquidFiles"
+    chosen = Settings(sync_enabled=True, sync_folder=tmp_path / "Synced", sync_every_minutes=5,
+                      sync_senders=("bob@partner.example",), sync_subjects=("invoice", "Q3 report"))
+    save_settings(paths.settings_file, chosen)
+    assert load_settings(paths.settings_file).settings == chosen
+    assert chosen.sync_folder_path(paths) == tmp_path / "Synced"
+    for wrong, message in [
+        ({"sync_every_minutes": 0}, "sync_every_minutes should be between 1 and 1440"),
+        ({"sync_folder": Path("relative")}, "sync_folder should be a full path"),
+        ({"sync_senders": ("bob",)}, "sync_senders should be a list of email addresses"),
+        ({"sync_subjects": ("  ",)}, "sync_subjects should be a list of texts"),
+        ({"sync_enabled": 1}, "sync_enabled should be true or false"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            Settings(**wrong)  # type: ignore[arg-type]
+    write_json(paths.settings_file, {"sync_every_minutes": 100000, "sync_senders": "bob@partner.example",
+                                     "sync_subjects": ["ok"], "sync_folder": "relative", "sync_enabled": "yes"})
+    loaded = load_settings(paths.settings_file)
+    assert loaded.settings == Settings(sync_subjects=("ok",))
+    for field in ("sync_every_minutes", "sync_senders", "sync_folder", "sync_enabled"):
+        assert any(field in warning for warning in loaded.warnings), field

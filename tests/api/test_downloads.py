@@ -64,3 +64,24 @@ async def test_a_link_download_is_logged_for_its_owner(alice: LiquidFilesClient,
     assert (entry.recipient, entry.filename) == (BOB.email, attachment.filename)
     assert_from_loopback(entry)
     assert entry in await alice.downloads()
+
+
+async def test_a_download_log_is_read_off_the_event_loop(
+    alice: LiquidFilesClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100,000 rows take seconds to build: the loop (the GUI's) must not wait for them."""
+    import threading
+
+    from lfdesktop.api import client as client_module
+
+    threads: list[threading.Thread] = []
+    reader = client_module.DOWNLOADS
+
+    class Watched:
+        def read(self, body: object) -> list[Download]:
+            threads.append(threading.current_thread())
+            return reader.read(body)
+
+    monkeypatch.setattr(client_module, "DOWNLOADS", Watched())
+    await alice.downloads()
+    assert threads and threads[0] is not threading.current_thread()

@@ -136,3 +136,16 @@ async def test_only_the_sender_withdraws_files(alice: LiquidFilesClient, bob: Li
     with pytest.raises(NotFound):
         await bob.delete_message_files(sent.id)
     assert await fetch(bob, (await bob.message(sent.id)).attachments[0].url) == b"kept"
+
+
+async def test_a_messages_file_is_read_again_with_a_fresh_url(alice: LiquidFilesClient, bob: LiquidFilesClient) -> None:
+    attachment = await upload_bytes(alice, b"fresh url")
+    sent = await alice.send_message(recipients=[BOB.email], attachments=[attachment.id])
+    first = (await bob.message(sent.id)).attachments[0]
+    assert await fetch(bob, first.url) == b"fresh url"
+
+    again = await bob.message_file(sent.id, attachment.id)
+    assert again.id == attachment.id and again.url != first.url
+    assert await fetch(bob, again.url) == b"fresh url"
+    with pytest.raises(NotFound, match="no longer has the file"):
+        await bob.message_file(sent.id, "not-a-file")

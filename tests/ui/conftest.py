@@ -30,6 +30,7 @@ from lfdesktop.api.http import TlsOptions
 from lfdesktop.qt.context import AppContext, opened
 from lfdesktop.qt.session import SignedIn
 from lfdesktop.qt.signin import verify_key
+from lfdesktop.ui.theme import apply_theme
 from tests.accounts.keyrings import MemoryKeyring
 from tests.fixtures import fresh_sandbox, sandbox
 from tests.sandboxproc import Account, SandboxProcess
@@ -41,6 +42,7 @@ SCREENSHOTS_ENV = "LFDESKTOP_TEST_SCREENSHOTS"  # a folder that also receives ev
 
 @pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    apply_theme(qapp, "light")  # as the app does before any window; screenshots show what users see
     loop = qasync.QEventLoop(qapp, already_running=True)
     # A plain thread pool for to_thread: qasync's own (QThreads) cannot be shut down while the loop "runs".
     executor = ThreadPoolExecutor(thread_name_prefix="test-offloop")
@@ -122,9 +124,10 @@ def run(qtbot: QtBot) -> Run:
 
 
 @pytest.fixture
-def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run) -> Iterator[AppContext]:
+def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run, qtbot: QtBot) -> Iterator[AppContext]:
     """The app's parts as ``lfdesktop.app`` opens them, on private paths and an in-memory OS keyring, signed
-    in to nothing yet (see ``sign_in``)."""
+    in to nothing yet (see ``sign_in``). Set up after ``qtbot`` so that it closes (its tasks cancelled) while
+    the test's widgets still exist, as the app closes it before its window."""
     parts = opened(app_paths, Settings(), SecretStore())
     yield run(parts.__aenter__())
     run(parts.__aexit__(None, None, None))

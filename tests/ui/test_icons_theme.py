@@ -47,7 +47,7 @@ Screenshot = Callable[[QWidget, str], Path]
 EXPECTED_ICONS = {
     "send", "link", "inbox", "sent", "download-log", "files", "admin", "pause", "resume", "cancel", "retry",
     "folder", "copy", "open-external", "add-file", "add-folder", "account", "remove", "check", "warning", "error",
-    "demo", "upload", "download", "settings", "quit",
+    "demo", "upload", "download", "settings", "quit", "clock",
 }
 SIDEBAR = [("Send", "send"), ("Links", "link"), ("Inbox", "inbox"), ("Sent", "sent"),
            ("Download log", "download-log"), ("Files", "files"), ("Admin", "admin")]

@@ -1,0 +1,1 @@
+"""Background sync: new inbox messages' files downloaded, verified, into a sync folder (no Qt here)."""

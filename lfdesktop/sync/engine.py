@@ -1,0 +1,133 @@
+"""One sync pass: the inbox, a plan, verified downloads into the sync folder, and a ``SyncReport``.
+
+Every file goes through ``lfdesktop.transfer.download`` (checksums verified, a used one-time URL renewed from
+the message, nothing overwritten) and is written to the journal as soon as it has its name. A pass that was
+killed between the two finds the verified file under its name next time and takes it as fetched rather
+than fetching it again; a ``.part`` it left behind is removed.
+"""
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import Path
+
+from lfdesktop.api.client import LiquidFilesClient
+from lfdesktop.api.errors import ApiError, AuthError, NetworkError, NotFound
+from lfdesktop.api.models import Message, MessageFile
+from lfdesktop.transfer.checksum import FileDigest, StreamHasher
+from lfdesktop.transfer.download import PART_SUFFIX, download
+from lfdesktop.transfer.errors import TransferError
+from lfdesktop.transfer.events import Direction, TransferProgress
+from lfdesktop.transfer.safenames import safe_filename, with_suffix
+
+from .journal import Scope, SyncJournal
+from .layout import message_folders
+from .planner import MessagePlan, plan
+from .report import SyncedFile, SyncedMessage, SyncReport
+from .rules import SyncRules
+
+BLOCK = 1024 * 1024
+
+#: Told about each file before it starts, to show its progress (a tray's tooltip, a terminal line).
+Watch = Callable[[TransferProgress], None]
+
+
+@dataclass(frozen=True)
+class SyncTarget:
+    """One account's sync: its client, the journal, where files go and which messages."""
+
+    client: LiquidFilesClient
+    account: str  # the account's email: with the server, whose journal entries these are
+    journal: SyncJournal
+    folder: Path
+    rules: SyncRules = field(default_factory=SyncRules)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.client.server_url, self.account.casefold())
+
+
+async def sync_pass(target: SyncTarget, *, watch: Watch | None = None, today: date | None = None) -> SyncReport:
+    """Fetch what is new. A server that cannot be reached while reading the inbox raises ``NetworkError``
+    (the caller is offline); one lost mid-way ends the pass with ``report.stopped`` set. A rejected key raises
+    ``AuthError``. Every other failure is in ``report.errors`` (once per pass), and its file is tried again next
+    pass, unless the server said it is gone (deleted by its sender, out of downloads)."""
+    client, journal, scope = target.client, target.journal, target.scope
+    report = SyncReport(client.server_url, target.account)
+    inbox = await client.inbox()
+    todo = plan(inbox, await journal.view(scope), target.rules, today or datetime.now(UTC).date())
+    for message in todo.expired:
+        note = _expired_note(message)
+        await journal.expired(scope, message, message_folders(target.folder, message), note)
+        report.notes.append(note)
+    for step in todo.fetch:
+        try:
+            await _fetch_message(target, step, report, watch)
+        except NetworkError as error:
+            if not error.retryable:
+                raise
+            report.stopped = str(error)
+            break
+    return report
+
+
+async def _fetch_message(target: SyncTarget, step: MessagePlan, report: SyncReport, watch: Watch | None) -> None:
+    message = step.message
+    record = await target.journal.take_on(target.scope, message, message_folders(target.folder, message))
+    synced = SyncedMessage(message.id, message.sender, message.subject, message.url, record.folder)
+    for file in step.files:
+        try:
+            fetched = await _fetch_file(target, message, file, record.folder, watch)
+        except (ApiError, TransferError) as error:
+            if isinstance(error, AuthError) or (isinstance(error, NetworkError) and not error.retryable):
+                raise  # a rejected key, an untrusted certificate: no other file would do better
+            gone = isinstance(error, NotFound)  # even after a fresh URL: deleted, or out of downloads
+            await target.journal.failed(target.scope, message.id, file, str(error), gone=gone)
+            report.add_error(file.filename, error)
+            if isinstance(error, NetworkError):
+                raise  # the server went away (after the download's own retries): the pass ends here
+            continue
+        if not synced.files:
+            report.messages.append(synced)
+        synced.files.append(fetched)
+
+
+async def _fetch_file(
+    target: SyncTarget, message: Message, file: MessageFile, folder: Path, watch: Watch | None
+) -> SyncedFile:
+    name = safe_filename(file.filename)
+    found = await asyncio.to_thread(_left_by_a_killed_pass, folder, name, file)
+    if found is not None:
+        path, digest, verified = found
+    else:
+        progress = TransferProgress(Direction.DOWNLOAD, name, size=file.size, source=str(folder / name))
+        if watch is not None:
+            watch(progress)
+        renew = partial(target.client.message_file, message.id, file.id)  # a fresh one-time URL
+        result = await download(target.client, file, folder, renew=renew, progress=progress)
+        path, digest, verified = result.path, result.digest, result.verified
+    await target.journal.fetched(target.scope, message.id, file, path, digest.sha256)
+    return SyncedFile(path, digest.size, digest.sha256, verified)
+
+
+def _left_by_a_killed_pass(folder: Path, name: str, file: MessageFile) -> tuple[Path, FileDigest, bool] | None:
+    """The file, verified under its name, when a pass was killed after the download and before the journal;
+    a ``.part`` such a pass left is removed (the sync folder's parts are sync's own)."""
+    (folder / with_suffix(name, PART_SUFFIX)).unlink(missing_ok=True)
+    path = folder / name
+    if not file.checksum or not path.is_file() or path.stat().st_size != file.size:
+        return None
+    hasher = StreamHasher()
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            hasher.update(block)
+    digest = hasher.digest()
+    return (path, digest, True) if digest.sha256 == file.checksum else None
+
+
+def _expired_note(message: Message) -> str:
+    subject = message.subject or "(no subject)"
+    return (f"Skipped {subject!r} from {message.sender}: it expired on {message.expires_at} "
+            "before its files were fetched")

@@ -1,0 +1,15 @@
+"""How the app's read-only tables behave: whole rows selected, no editing, Tab leaves the table, no grid."""
+
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+
+def read_only_table(table: QTableView, name: str) -> QTableView:
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.setSortingEnabled(True)
+    table.verticalHeader().hide()
+    return table
