@@ -19,16 +19,14 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtWidgets import QApplication, QWidget
+from scenelib import Grab, sign_in, until
 
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import Settings
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.demo_server import DemoServer
 from lfdesktop.qt.context import AppContext, opened
-from lfdesktop.qt.signin import verify_key
-from lfdesktop.ui.mainwindow import PANES, MainWindow
-from lfdesktop.ui.placeholder import PlaceholderPane
+from lfdesktop.ui.mainwindow import MainWindow
 from lfdesktop.ui.theme import apply_theme
 
 HERE = Path(__file__).resolve().parent
@@ -37,11 +35,6 @@ SIZE = (1280, 800)
 # Slow enough that the big file is caught mid-upload, pieces visibly filling.
 SHOW_BANDWIDTH_KIB = 24 * 1024
 
-
-async def until(condition: Callable[[], bool]) -> None:
-    async with asyncio.timeout(60):
-        while not condition():  # noqa: ASYNC110 (widgets have no awaitable for "painted this")
-            await asyncio.sleep(0.05)
 
 
 async def grab(widget: QWidget, name: str, scheme: str) -> None:
@@ -64,8 +57,7 @@ def sample_files(folder: Path) -> list[Path]:
     return [report, photos, video]
 
 
-Scene = Callable[[MainWindow, AppContext, DemoServer, str, Callable[[QWidget, str, str], Awaitable[None]]],
-                 Awaitable[None]]
+Scene = Callable[[MainWindow, AppContext, DemoServer, str, Grab], Awaitable[None]]
 
 
 def scenes() -> list[Scene]:
@@ -78,10 +70,6 @@ def scenes() -> list[Scene]:
         found.append(module.shoot)
     return found
 
-
-async def sign_in(context: AppContext, url: str, api_key: str) -> None:
-    verified = await verify_key(url, api_key, TlsOptions())
-    await context.sessions.add(verified.settings, verified.api_key, verified.account)
 
 
 async def shoot(scheme: str, work: Path, server: DemoServer) -> None:
@@ -113,19 +101,11 @@ async def shoot(scheme: str, work: Path, server: DemoServer) -> None:
 
         for scene in scenes():
             await scene(window, context, server, scheme, grab)
-        for spec in PANES:  # the panes still waiting for their issue
-            if isinstance(window.pane(spec.key), PlaceholderPane) and not spec.admin_only:
-                window.show_pane(spec.key)
-                await grab(window, spec.key, scheme)
 
         dialog = window.open_sign_in()
         await grab(dialog, "sign-in", scheme)
         dialog.reject()
 
-        await sign_in(context, server.url, users["alex@example.com"].api_key)
-        if isinstance(window.pane("admin"), PlaceholderPane):
-            window.show_pane("admin")
-            await grab(window, "admin", scheme)
         context.quit_requested.set()
         window.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from lfdesktop.api.errors import ApiError
+from lfdesktop.api.models import Attachment
 
 from .context import AppContext
 from .staged import StagedUploads
@@ -58,6 +59,10 @@ class SendController(QObject):
     def add_files(self, paths: list[Path]) -> None:
         """Stage files and folders (a drop, the file picker, a second launch): their uploads start at once."""
         self.context.tasks.spawn(self.staged.add(paths), name="stage files to send")
+
+    def add_attachments(self, attachments: list[Attachment]) -> None:
+        """Stage files already uploaded (from the Files pane): nothing is uploaded again."""
+        self.staged.add_existing(attachments)
 
     def remove(self, transfer_id: int) -> None:
         self.staged.remove(transfer_id)

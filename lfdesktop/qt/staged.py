@@ -5,6 +5,7 @@ Both panes stage files the same way; what happens once a file is up differs (a m
 FileLink is made for each), so that is left to their controllers, which listen to ``uploaded``.
 """
 
+import itertools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from lfdesktop.api.client import LiquidFilesClient
 from lfdesktop.api.errors import ApiError
-from lfdesktop.api.models import FileLink
+from lfdesktop.api.models import Attachment, FileLink
 from lfdesktop.transfer.events import TransferSnapshot, TransferState
 from lfdesktop.transfer.staging import StagedFile, expand, refusal
 
@@ -23,6 +24,8 @@ from .session import SignedIn
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 300
+# A file already on the server has no transfer: negative ids keep its row apart from the queue's (positive) ones.
+_reused_ids = itertools.count(-1, -1)
 
 
 @dataclass
@@ -36,14 +39,19 @@ class StagedUpload:
     link_error: str | None = None  # why no FileLink could be made
     batch: int = 0  # files added together share a batch
     announced: bool = False  # ``uploaded`` was emitted for the present attempt
+    reused: str | None = None  # the id of a file already on the server, staged without uploading it again
 
     @property
     def state(self) -> TransferState:
+        if self.reused:
+            return TransferState.DONE
         return TransferState.QUEUED if self.snapshot is None else self.snapshot.state
 
     @property
     def attachment_id(self) -> str | None:
         """Once uploaded and verified: the server's id of the file."""
+        if self.reused:
+            return self.reused
         if self.snapshot is not None and self.snapshot.state is TransferState.DONE:
             return self.snapshot.result
         return None
@@ -105,16 +113,31 @@ class StagedUploads(QObject):
             self.refresh()
         return added
 
+    def add_existing(self, attachments: list[Attachment]) -> list[StagedUpload]:
+        """Stage files already on the server (from the Files pane): nothing is uploaded."""
+        known = {item.attachment_id for item in self.items}
+        self._batches += 1
+        added = [
+            StagedUpload(StagedFile(Path(attachment.filename), attachment.size, attachment.filename),
+                         next(_reused_ids), batch=self._batches, reused=attachment.id)
+            for attachment in attachments if attachment.id not in known
+        ]
+        if added:
+            self.items.extend(added)
+            self.changed.emit()
+        return added
+
     def remove(self, transfer_id: int) -> None:
         """Unstage a file: its upload is cancelled, or the uploaded file deleted from the server when nothing
-        uses it yet (no message was sent with it, no FileLink made for it)."""
+        uses it yet (no message was sent with it, no FileLink made for it). A file staged from the Files pane
+        stays on the server: it was there before."""
         item = self.item(transfer_id)
         if item is None:
             return
         self.items.remove(item)
         if not item.state.finished:
             self.context.queue.cancel(transfer_id)
-        elif item.attachment_id and item.link is None and self.signed_in is not None:
+        elif item.attachment_id and item.link is None and not item.reused and self.signed_in is not None:
             self.context.tasks.spawn(_delete_unused(self.signed_in.client, item.attachment_id, item.file.name))
         self.changed.emit()
 

@@ -55,6 +55,8 @@ def row_actions(item: StagedUpload) -> list[RowAction]:
 
 def status_text(item: StagedUpload, *, link: bool = False) -> str:
     """"Uploading 45%", "Verified", "Link ready", "Failed: ..."; ``link`` in the FileLink pane."""
+    if item.reused:
+        return "Already on the server"
     snapshot = item.snapshot
     state = item.state
     if snapshot is None or state is TransferState.QUEUED:

@@ -24,16 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from lfdesktop import __version__
+from lfdesktop.api.models import Attachment
 from lfdesktop.qt.context import AppContext
 from lfdesktop.qt.session import NotSignedIn, SignedIn
 from lfdesktop.qt.transfers import TransferController, TransferTableModel
 
 from .downloadlog import DownloadLogPane
+from .filedrops import AdminPane
+from .files import FilesPane
 from .icons import app_icon, icon
 from .links import LinksPane
 from .messages import InboxPane, SentPane
 from .notices import Notices
-from .placeholder import PlaceholderPane
 from .send import SendPane
 from .signin import SignInDialog
 from .theme import set_style_property
@@ -50,8 +52,7 @@ class PaneSpec:
     key: str
     title: str
     icon: str
-    build: PaneFactory | None = None  # None: a pane a later version fills, with a placeholder saying so
-    promise: str = ""  # what that placeholder says the pane will show
+    build: PaneFactory
     admin_only: bool = False
 
 
@@ -61,8 +62,8 @@ PANES = (
     PaneSpec("inbox", "Inbox", "inbox", InboxPane),
     PaneSpec("sent", "Sent", "sent", SentPane),
     PaneSpec("log", "Download log", "download-log", DownloadLogPane),
-    PaneSpec("files", "Files", "files", None, "Your uploaded files (attachments), with their links and messages."),
-    PaneSpec("admin", "Admin", "admin", None, "Filedrop administration for this server.", admin_only=True),
+    PaneSpec("files", "Files", "files", FilesPane),
+    PaneSpec("admin", "Admin", "admin", AdminPane, admin_only=True),
 )
 
 
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         self.panes = QStackedWidget()
         self._pane_widgets: dict[str, QWidget] = {}
         for spec in PANES:
-            widget = spec.build(context) if spec.build else PlaceholderPane(spec.title, spec.promise)
+            widget = spec.build(context)
             self._pane_widgets[spec.key] = widget
             self.panes.addWidget(widget)
         send = self._pane_widgets["send"]
@@ -231,6 +232,9 @@ class MainWindow(QMainWindow):
     # ---- panes ----
 
     def _connect_panes(self) -> None:
+        files = self.pane("files")
+        if isinstance(files, FilesPane):
+            files.attach_requested.connect(self._attach_to_new_message)
         inbox = self.pane("inbox")
         if isinstance(inbox, InboxPane):
             row = next(index for index, spec in enumerate(PANES) if spec.key == "inbox")
@@ -258,6 +262,11 @@ class MainWindow(QMainWindow):
         if paths:
             self.show_pane("send")
             self.send_pane.add_files(paths)
+
+    def _attach_to_new_message(self, attachments: list[Attachment]) -> None:
+        """From the Files pane: staged in the Send pane as they are on the server, not uploaded again."""
+        self.show_pane("send")
+        self.send_pane.add_attachments(attachments)
 
     def bring_forward(self) -> None:
         self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lfdesktop.api.models import Message
+from lfdesktop.api.models import Attachment, Message
 from lfdesktop.qt.compose import Compose, SendController
 from lfdesktop.qt.context import AppContext
 from lfdesktop.qt.session import SignedIn
@@ -36,6 +36,7 @@ from .icons import icon
 from .labels import hint_label, title_label
 from .notices import Notices
 from .recipients import RecipientsField
+from .requests import RequestFilesDialog
 from .staged import StagedList, limits_text, problems_text
 
 # The five download permissions of a message (API: authorization 0-4), in words, with what each means.
@@ -160,9 +161,20 @@ class SendPane(QWidget):
         """Stage files and folders, as a drop does; their uploads start at once."""
         self.controller.add_files(paths)
 
+    def add_attachments(self, attachments: list[Attachment]) -> None:
+        """Stage files already on the server (the Files pane's "Attach to a new message"), without uploading."""
+        self.controller.add_attachments(attachments)
+
     def send(self) -> None:
         if self.send_button.isEnabled():
             self.controller.send(self.compose())
+
+    def open_request_dialog(self) -> RequestFilesDialog:
+        """The "Request files" dialog, opened window-modal (never ``exec()``)."""
+        dialog = RequestFilesDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def compose(self) -> Compose:
         return Compose(
@@ -240,7 +252,12 @@ class SendPane(QWidget):
         for box in (self.notify, self.private, self.bcc_myself):
             options.addWidget(box)
         form.addRow("", options)
+        self.request_button = QPushButton("Request files...")
+        self.request_button.setAccessibleName("Request files from someone")
+        self.request_button.setToolTip("Ask someone to upload files to you")
+        self.request_button.clicked.connect(self.open_request_dialog)
         actions = QHBoxLayout()
+        actions.addWidget(self.request_button)
         actions.addWidget(self.send_hint, 1)
         actions.addWidget(self.send_button)
 

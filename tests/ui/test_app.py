@@ -18,8 +18,8 @@ from lfdesktop.accounts.settings import AccountSettings, Settings, save_settings
 from lfdesktop.app import run as run_app
 from lfdesktop.qt.errors import ErrorReporter
 from lfdesktop.qt.single_instance import SingleInstance, instance_name
+from lfdesktop.ui.filedrops import AdminPane
 from lfdesktop.ui.mainwindow import PANES, MainWindow
-from lfdesktop.ui.placeholder import PlaceholderPane
 from lfdesktop.ui.signin import SignInDialog
 from tests.sandboxproc import ADMIN, ALICE
 from tests.ui.drops import drop
@@ -50,9 +50,10 @@ def test_the_window_shows_who_is_signed_in_and_admin_only_for_admins(window, sig
     sign_in(sandbox, ADMIN)
     assert "admin" in visible_panes(window)
     window.show_pane("admin")
-    assert isinstance(window.panes.currentWidget(), PlaceholderPane)
-    assert "not built yet" in window.panes.currentWidget().findChildren(type(window.account_label))[1].text()
+    assert isinstance(window.panes.currentWidget(), AdminPane)
     screenshot(window, "admin")
+    sign_in(sandbox, ALICE)
+    assert "admin" not in visible_panes(window) and window.current_pane == "send"  # not left on a hidden pane
 
 
 def test_panes_by_keyboard_and_every_control_has_a_name(window, qtbot):
