@@ -8,7 +8,7 @@ DEMO_DATA ?= .sandbox-data
 QT_DEBS := libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
 QT_LIBS := libGL.so.1 libEGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libdbus-1.so.3 libglib-2.0.so.0
 
-.PHONY: demo sandbox test lint bench screenshots sysdeps constraints clean
+.PHONY: demo sandbox test lint bench screenshots package sysdeps constraints clean
 
 # The desktop app on a built-in demo server with sample data (your real accounts and keyring are untouched).
 demo: sysdeps $(VENV)/.installed
@@ -32,6 +32,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/upload.py --parallel 1
 	$(BIN)/python bench/upload.py --parallel 3
 	$(BIN)/python bench/ui_responsiveness.py
+
+# The frozen app (dist/lfdesktop/) and this OS's package (Linux: dist/lfdesktop-VERSION-linux-ARCH.tar.gz),
+# smoke-tested; see packaging/README.md. Linux needs dbus and gnome-keyring to check the keyring in the bundle.
+package: sysdeps $(VENV)/.installed-dev
+	$(BIN)/python packaging/build.py freeze smoke package
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
