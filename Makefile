@@ -24,7 +24,7 @@ test: sysdeps $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/ui
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check lfdesktop tests bench docs
+	$(BIN)/ruff check lfdesktop tests bench docs packaging resources
 	$(BIN)/mypy lfdesktop
 
 bench: $(VENV)/.installed
