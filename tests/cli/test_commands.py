@@ -348,7 +348,7 @@ def test_downloads_lists_who_downloaded_my_files(sent: Sent, downloaded: tuple[P
     listed = sent.alice.run("downloads", "--message", message_id, "--json").json()
 
     logged = rows(sandbox, "SELECT * FROM downloads WHERE message_id = ? ORDER BY id", message_id)
-    assert sorted(entry["id"] for entry in listed) == [str(log["id"]) for log in logged]
+    assert sorted((entry["id"] for entry in listed), key=int) == [str(log["id"]) for log in logged]
     entry = next(item for item in listed if item["id"] == str(logged[0]["id"]))
     assert (entry["recipient"], entry["filename"], entry["checksum"]) == (BOB.email, sent.file.name, sha256(sent.file))
     assert (entry["remote_ip"], entry["user_agent"]) == ("127.0.0.1", logged[0]["user_agent"])
