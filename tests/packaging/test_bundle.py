@@ -6,11 +6,12 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import bundle_info
 import pytest
 
 import lfdesktop
 from tests.packaging.conftest import INSTALLERS, PACKAGING, ROOT
+
+import bundle_info
 
 SPEC = (PACKAGING / "lfdesktop.spec").read_text(encoding="utf-8")
 

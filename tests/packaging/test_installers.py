@@ -5,9 +5,10 @@ import os
 import subprocess
 from pathlib import Path
 
-import build
 from tests.packaging.conftest import INSTALLERS, ROOT
 from tests.packaging.helpers import require_program
+
+import build
 
 DESKTOP = INSTALLERS / "linux" / "lfdesktop.desktop"
 
