@@ -343,7 +343,8 @@ def test_pause_and_resume_from_the_context_menu_while_the_pieces_paint(
     assert rig.controller.summary().startswith("1 uploading · ")
     screenshot(rig.view, "running")
     rig.queue.set_bandwidth(None)
-    qtbot.waitUntil(lambda: rig.cell(transfer_id, Column.CHECKSUM) == "Verified", timeout=WAIT_MS)
+    # Done, not just "Verified": the checksum is marked a moment before the transfer ends with its result.
+    qtbot.waitUntil(lambda: rig.cell(transfer_id, Column.STATE) == "Done", timeout=WAIT_MS)
     assert_verified(rig, transfer_id, data)
     assert rig.cell(transfer_id, Column.SIZE) == "3.0 MB"
     screenshot(rig.view, "verified")
@@ -407,7 +408,8 @@ def test_space_pauses_and_resumes_delete_cancels_and_retry_completes_verified(
     rig.queue.set_bandwidth(None)
     trigger(menu, "Retry")
     menu.close()
-    qtbot.waitUntil(lambda: rig.cell(transfer_id, Column.CHECKSUM) == "Verified", timeout=WAIT_MS)
+    # Done, not just "Verified": the checksum is marked a moment before the transfer ends with its result.
+    qtbot.waitUntil(lambda: rig.cell(transfer_id, Column.STATE) == "Done", timeout=WAIT_MS)
     assert rig.model.row_of(transfer_id) == row and rig.model.rowCount() == 1  # retried in place
     assert_verified(rig, transfer_id, data)
 
