@@ -90,6 +90,8 @@ async def shoot(scheme: str, work: Path, server: DemoServer) -> None:
         window.receive_files([str(path) for path in sample_files(work / f"files-{scheme}")])
         await until(lambda: any(s.done > 60 * MIB for s in context.queue.snapshot() if s.name.endswith(".mp4")))
         await grab(window, "send", scheme)
+        context.queue.set_bandwidth(None)  # finished before a scene switches accounts (which drops the draft)
+        await until(lambda: all(s.state.finished for s in context.queue.snapshot()))
 
         window.show_pane("links")
         handbook = work / f"files-{scheme}" / "Employee handbook 2026.pdf"
