@@ -7,7 +7,8 @@ process so that neither side pays for starting Python) and from the GUI: the mai
 unless a display is set), the file handed to the Send pane as a drop would, the transfer list repainting on its
 timer. While the GUI uploads, a 5 ms ``QTimer`` measures how late the Qt event loop (which also runs asyncio,
 through qasync) wakes: the longest stall a user would feel. Prints MB/s of both, their ratio and the longest
-stall. Targets from issue 4: stall < 50 ms, GUI throughput within 10% of the CLI's. Asserts nothing.
+stall. Targets from issue 4: stall < 50 ms, GUI throughput within 10% of the CLI's. Asserts nothing. The
+sandbox runs at a lower CPU priority, as a server on another machine would not compete with the client.
 """
 
 import argparse
@@ -31,6 +32,7 @@ from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import Settings
 from lfdesktop.api.http import TlsOptions
+from lfdesktop.app import freeze_start_up_objects
 from lfdesktop.cli.main import main as cli_main
 from lfdesktop.qt.context import opened
 from lfdesktop.qt.signin import verify_key
@@ -39,6 +41,7 @@ from lfdesktop.ui.theme import apply_theme
 from tests.sandboxproc import start_sandbox
 
 TICK_MS = 5
+SERVER_NICENESS = 10
 
 
 class QtStallMeter:
@@ -79,6 +82,7 @@ async def gui_upload(url: str, path: Path, paths: AppPaths) -> tuple[float, floa
     async with opened(paths, Settings(), SecretStore.session_only()) as context:
         window = MainWindow(context)
         window.show()
+        freeze_start_up_objects()  # as the app does once its window is up
         verified = await verify_key(url, BENCH_USER.api_key, TlsOptions())
         await context.sessions.add(verified.settings, verified.api_key, verified.account)
         await asyncio.sleep(0.5)  # the window is painted and idle before timing starts
@@ -118,6 +122,12 @@ def main() -> int:
         print(f"writing {args.size_mib} MiB to {work} (untimed)", flush=True)
         write_test_file(work / "ui-bench.bin", size)
         sandbox = start_sandbox(work / "sandbox", accounts=(BENCH_USER,))
+        # The sandbox stands in for a remote server. On 2 cores, at full priority, it takes the CPU the GUI
+        # thread needs (longest stalls of 65-85 ms, where the GUI's own work stalls it ~20 ms); a real server
+        # runs on another machine. Both the CLI and the GUI rounds upload to it at this priority.
+        if hasattr(os, "setpriority") and sandbox.process is not None:
+            os.setpriority(os.PRIO_PROCESS, sandbox.process.pid, SERVER_NICENESS)
+            print(f"sandbox (the server) runs at niceness {SERVER_NICENESS}", flush=True)
         try:
             for round_number in range(1, args.rounds + 1):
                 settle_disk()
