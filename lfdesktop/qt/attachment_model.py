@@ -13,7 +13,8 @@ from lfdesktop.api.models import Attachment
 
 from . import formatting
 from .attachments import AttachmentsController
-from .record_model import AnyIndex, RecordTableModel
+from .record_model import RecordTableModel
+from .tablemodel import AnyIndex
 
 IconProvider = Callable[[str], QIcon]
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from lfdesktop.api.models import Download
 
 from . import formatting
+from .tablemodel import AnyIndex
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 SortKey = str | int | float
 
 SortRole = Qt.ItemDataRole.UserRole + 1  # the cell's raw value: text, a number, a timestamp

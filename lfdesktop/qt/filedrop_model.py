@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, Qt
 from lfdesktop.api.models import Filedrop
 
 from .filedrops import FiledropsController
-from .record_model import AnyIndex, RecordTableModel
+from .record_model import RecordTableModel
+from .tablemodel import AnyIndex
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the row's Filedrop
 

@@ -9,15 +9,14 @@ from datetime import date, timedelta
 from enum import Enum, IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
 from lfdesktop.api.models import FileLink
 
 from . import formatting
 from .downloadlog import local_time, safe_tooltip
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from .tablemodel import AnyIndex, ColumnsTableModel
 
 LinkRole = Qt.ItemDataRole.UserRole + 1  # the row's FileLink
 SortRole = Qt.ItemDataRole.UserRole + 2  # the cell's raw value
@@ -65,11 +64,11 @@ def expiry_text(link: FileLink, today: date | None = None) -> str:
 _SWITCHES = {Column.AUTHENTICATION: "require_authentication", Column.RECEIPT: "send_download_confirmation"}
 
 
-class LinkTableModel(QAbstractTableModel):
+class LinkTableModel(ColumnsTableModel):
     toggle_requested = Signal(str, str, bool)  # link id, FileLink field, wanted value
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(Column, parent)
         self._links: list[FileLink] = []
         self._downloads: dict[str, int] = {}
         self._colors: dict[Expiry, QColor] = {}
@@ -114,17 +113,8 @@ class LinkTableModel(QAbstractTableModel):
 
     # ---- Qt ----
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._links)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation is Qt.Orientation.Horizontal and 0 <= section < len(
-                Column):
-            return Column(section).title
-        return None
+    def row_count(self) -> int:
+        return len(self._links)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         base = super().flags(index)

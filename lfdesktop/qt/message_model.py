@@ -12,15 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont
 
 from lfdesktop.api.models import Message
 
 from .downloadlog import local_time
 from .formatting import human_size
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from .tablemodel import AnyIndex
 
 MessageRole = Qt.ItemDataRole.UserRole + 1  # the row's Message
 ExpiryRole = Qt.ItemDataRole.UserRole + 2  # "expired", "soon" or ""

@@ -2,12 +2,9 @@
 an ``IntEnum`` whose members have a ``title``. Subclasses say where the records are and what a cell shows."""
 
 from collections.abc import Sequence
-from enum import IntEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from .tablemodel import AnyIndex, ColumnsTableModel
 
 
 class Record(Protocol):
@@ -18,15 +15,7 @@ class Record(Protocol):
 T = TypeVar("T", bound=Record)
 
 
-class Titled(Protocol):
-    @property
-    def title(self) -> str: ...
-
-
-class RecordTableModel(QAbstractTableModel, Generic[T]):
-    def __init__(self, columns: type[IntEnum], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._columns = columns
+class RecordTableModel(ColumnsTableModel, Generic[T]):
 
     def records(self) -> Sequence[T]:
         raise NotImplementedError
@@ -51,22 +40,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def item_at(self, index: AnyIndex) -> T | None:
         return self.item(index.row()) if index.isValid() and not index.parent().isValid() else None
 
-    # ---- QAbstractTableModel ----
+    # ---- Qt ----
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own signature)
-        return 0 if parent.isValid() else len(self.records())
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation is Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
-            column: Titled = self._columns(section)  # type: ignore[assignment]
-            return column.title
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def row_count(self) -> int:
+        return len(self.records())

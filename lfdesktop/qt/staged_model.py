@@ -5,15 +5,15 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QIcon
 
 from lfdesktop.transfer.events import ChecksumState, TransferState
 
 from . import formatting
 from .staged import StagedUpload, StagedUploads
+from .tablemodel import AnyIndex, ColumnsTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 IconProvider = Callable[[str], QIcon]
 
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the row's StagedUpload
@@ -82,13 +82,13 @@ def status_icon(item: StagedUpload, *, link: bool = False) -> str | None:
     return None
 
 
-class StagedFilesModel(QAbstractTableModel):
+class StagedFilesModel(ColumnsTableModel):
     """Follows a ``StagedUploads``: rebuilt when files are added or removed, rows updated as uploads move on."""
 
     def __init__(
         self, staged: StagedUploads, *, icons: IconProvider | None = None, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(Column, parent)
         self.staged = staged
         self._icons = icons
         staged.changed.connect(self._reset)
@@ -115,24 +115,10 @@ class StagedFilesModel(QAbstractTableModel):
         self.beginResetModel()
         self.endResetModel()
 
-    # ---- QAbstractTableModel ----
+    # ---- Qt ----
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own signature)
-        return 0 if parent.isValid() else len(self.staged.items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation is Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
-            return Column(section).title
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def row_count(self) -> int:
+        return len(self.staged.items)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         item = self.item(index.row()) if index.isValid() and not index.parent().isValid() else None

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     QUrl,
@@ -28,10 +26,10 @@ from lfdesktop.transfer.events import ChecksumState, Direction, TransferSnapshot
 from lfdesktop.transfer.queue import TransferQueue
 
 from . import formatting
+from .tablemodel import AnyIndex, ColumnsTableModel
 
 REFRESH_MS = 300
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 IconProvider = Callable[[str], QIcon]
 
 
@@ -106,7 +104,7 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
-class TransferTableModel(QAbstractTableModel):
+class TransferTableModel(ColumnsTableModel):
     """One row per transfer of the queue, in the order they were added."""
 
     refreshed = Signal()  # after every refresh, changed or not (the controller's summary follows it)
@@ -114,7 +112,7 @@ class TransferTableModel(QAbstractTableModel):
     def __init__(
         self, queue: TransferQueue, *, interval_ms: int = REFRESH_MS, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(Column, parent)
         self.queue = queue
         self._icons: IconProvider | None = None  # the widgets give theirs (``set_icons``)
         self._ids: list[int] = []
@@ -172,24 +170,10 @@ class TransferTableModel(QAbstractTableModel):
     def row_of(self, transfer_id: int) -> int | None:
         return self._ids.index(transfer_id) if transfer_id in self._snapshots else None
 
-    # ---- QAbstractTableModel ----
+    # ---- Qt ----
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own signature)
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation is Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
-            return Column(section).title
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def row_count(self) -> int:
+        return len(self._ids)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._ids):

@@ -4,7 +4,7 @@ and total size, and keys (Delete removes; in the FileLink pane Ctrl+C copies a l
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
 from lfdesktop.api.models import Account
 from lfdesktop.qt import formatting
 from lfdesktop.qt.staged_model import ActionsRole, Column, ItemRole, ProgressRole, RowAction, StagedFilesModel
+from lfdesktop.qt.tablemodel import AnyIndex
 from lfdesktop.transfer.events import TransferState
 
 from .icons import icon
 from .theme import colors
 from .transfers import PieceProgressDelegate
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 BAR_WIDTH = 90
 BAR_HEIGHT = 8

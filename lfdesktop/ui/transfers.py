@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from lfdesktop.qt import formatting
+from lfdesktop.qt.tablemodel import AnyIndex
 from lfdesktop.qt.transfers import (
-    AnyIndex,
     Column,
     SnapshotRole,
     TransferAction,
