@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -43,8 +42,10 @@ from lfdesktop.qt.session import SignedIn
 from .fieldproblem import problem_label, show_problem
 from .icons import icon
 from .labels import hint_label, title_label
+from .layouts import split
 from .notices import Notices
 from .recipients import is_address, split_addresses
+from .tables import read_only_table
 
 
 class ExtensionList(QWidget):
@@ -324,26 +325,16 @@ class AdminPane(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.new_button)
 
-        self.table = QTableView()
-        self.table.setAccessibleName("Filedrops")
+        self.table = read_only_table(QTableView(), "Filedrops", sortable=False)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.editor = FiledropEditor()
-        self.body = QSplitter(Qt.Orientation.Horizontal)
-        self.body.addWidget(self.table)
-        self.body.addWidget(self.editor)
-        self.body.setStretchFactor(0, 1)
-        self.body.setStretchFactor(1, 1)
-        self.body.setChildrenCollapsible(False)
+        self.body = split(Qt.Orientation.Horizontal, (self.table, 1), (self.editor, 1))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

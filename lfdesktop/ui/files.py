@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,9 @@ from lfdesktop.qt.session import SignedIn
 
 from .icons import icon
 from .labels import hint_label, title_label
+from .layouts import split
 from .notices import Notices
+from .tables import read_only_table
 
 
 def _yes_no(value: bool) -> str:
@@ -158,15 +159,10 @@ class FilesPane(QWidget):
         top.addWidget(heading, 1)
         top.addWidget(self.refresh_button)
 
-        self.table = QTableView()
-        self.table.setAccessibleName("Files")
+        self.table = read_only_table(QTableView(), "Files", sortable=False)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)  # the state, which may quote a scanner's message
@@ -176,13 +172,8 @@ class FilesPane(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self.details = AttachmentDetails()
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(self.table)
-        body.addWidget(self.details)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
+        body = split(Qt.Orientation.Horizontal, (self.table, 3), (self.details, 2))
         body.setSizes([600, 400])  # the details get room from the start (the table would take it all)
-        body.setChildrenCollapsible(False)
 
         self.link_button = QPushButton(icon("link"), "Make FileLink")
         self.link_button.setAccessibleName("Make a FileLink for the selected file")

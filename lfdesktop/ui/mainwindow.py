@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QToolButton,
@@ -33,6 +32,7 @@ from .downloadlog import DownloadLogPane
 from .filedrops import AdminPane
 from .files import FilesPane
 from .icons import app_icon, icon
+from .layouts import split
 from .links import LinksPane
 from .messages import InboxPane, SentPane
 from .notices import Notices
@@ -103,12 +103,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(12, 8, 12, 0)
         column.addWidget(self.notices)
         column.addWidget(self.panes, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(content)
-        self.splitter.addWidget(self.transfer_view)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = split(Qt.Orientation.Vertical, (content, 3), (self.transfer_view, 1))
         self.splitter.setSizes([560, 220])  # the transfer list shows a few rows from the start
         body = QWidget()
         row = QHBoxLayout(body)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,8 +28,10 @@ from lfdesktop.qt.session import SignedIn
 
 from .icons import icon
 from .labels import hint_label, title_label
+from .layouts import split
 from .message_view import MessageView
 from .notices import Notices
+from .tables import read_only_table
 from .theme import colors, notifier
 
 # The period filter's choices: (label, hours) for the API's sent_in_the_last; None hours is "any time".
@@ -42,15 +43,11 @@ SINCE_DATE = "Since a date..."
 class MessageList(QTableView):
     """The sortable message table: keyboard-first, rows selected whole, the widths people expect."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_table(self, name)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSortingEnabled(True)
-        self.setWordWrap(False)
         self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)  # fixed: no per-row measuring
         self.horizontalHeader().setHighlightSections(False)
 
@@ -79,8 +76,7 @@ class MessagesPane(QWidget):
 
         heading = title_label(self.title)
         self.notices = Notices()
-        self.table = MessageList()
-        self.table.setAccessibleName(f"{self.title} messages")
+        self.table = MessageList(f"{self.title} messages")
         self.table.setModel(self.controller.proxy)
         self.table.set_column_widths()
         self.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
@@ -88,12 +84,7 @@ class MessagesPane(QWidget):
         self.view = MessageView(self.message_actions, sent=self.sent)
         self.status = hint_label(name=f"{self.title} status")
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.view)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
+        splitter = split(Qt.Orientation.Horizontal, (self.table, 1), (self.view, 1))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

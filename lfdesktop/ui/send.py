@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from .dropzone import DropZone
 from .formfields import ExpiryEdit
 from .icons import icon
 from .labels import hint_label, title_label
+from .layouts import split
 from .notices import Notices
 from .recipients import RecipientsField
 from .requests import RequestFilesDialog
@@ -118,12 +118,7 @@ class SendPane(QWidget):
         files_layout.addWidget(self.drop_zone, 2)
         files_layout.addWidget(self.files, 3)
 
-        self.body = QSplitter(Qt.Orientation.Horizontal)
-        self.body.addWidget(files_column)
-        self.body.addWidget(self._build_form())
-        self.body.setStretchFactor(0, 1)
-        self.body.setStretchFactor(1, 1)
-        self.body.setChildrenCollapsible(False)
+        self.body = split(Qt.Orientation.Horizontal, (files_column, 1), (self._build_form(), 1))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -28,6 +28,7 @@ from lfdesktop.qt.tablemodel import AnyIndex
 from lfdesktop.transfer.events import TransferState
 
 from .icons import icon
+from .tables import read_only_table
 from .theme import colors
 from .transfers import PieceProgressDelegate
 
@@ -212,17 +213,10 @@ class StagedList(QWidget):
     # ---- building ----
 
     def _table(self) -> QTableView:
-        table = QTableView()
+        table = read_only_table(QTableView(), "Links" if self.links else "Files to send", sortable=False)
         table.setModel(self.model)
-        table.setAccessibleName("Links" if self.links else "Files to send")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
         table.setMouseTracking(True)
-        table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(BUTTON + 6)
         table.setItemDelegateForColumn(Column.STATUS, StatusDelegate(table))
         buttons = RowButtonsDelegate(table)

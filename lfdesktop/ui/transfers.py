@@ -40,6 +40,7 @@ from lfdesktop.qt.transfers import (
 from lfdesktop.transfer.events import PieceState, TransferSnapshot, TransferState
 
 from .icons import icon
+from .tables import read_only_table
 from .theme import colors
 
 EMPTY_TEXT = "No transfers yet: files you drop are uploaded here"
@@ -255,17 +256,10 @@ class TransferView(QWidget):
         bar.rangeChanged.connect(lambda *_: grew())
 
     def _table(self) -> QTableView:
-        table = QTableView()
+        table = read_only_table(QTableView(), "Transfer list", sortable=False)
         table.setModel(self.model)
-        table.setAccessibleName("Transfer list")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
-        table.setShowGrid(False)
         table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(28)
         self._follow_new_rows(table)
         table.setItemDelegateForColumn(Column.PROGRESS, PieceProgressDelegate(table))

@@ -124,10 +124,10 @@ def run(qtbot: QtBot) -> Run:
 
 
 @pytest.fixture
-def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run, qtbot: QtBot) -> Iterator[AppContext]:
+def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run) -> Iterator[AppContext]:
     """The app's parts as ``lfdesktop.app`` opens them, on private paths and an in-memory OS keyring, signed
-    in to nothing yet (see ``sign_in``). Set up after ``qtbot`` so that it closes (its tasks cancelled) while
-    the test's widgets still exist, as the app closes it before its window."""
+    in to nothing yet (see ``sign_in``). Closing it twice is harmless: a fixture that must close it before its
+    widgets (as the app does) can, since qtbot closes the widgets it was given before any fixture's teardown."""
     parts = opened(app_paths, Settings(), SecretStore())
     yield run(parts.__aenter__())
     run(parts.__aexit__(None, None, None))

@@ -28,12 +28,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def window(context, qtbot):
+def window(context, qtbot, run):
+    """Closed as the app closes it: the context first (its panes' work cancelled while they exist), then the
+    window. Not left to qtbot, which closes widgets before any fixture's teardown."""
     built = MainWindow(context)
-    qtbot.addWidget(built)
     built.show()
     qtbot.waitExposed(built)
-    return built
+    yield built
+    run(context.aclose())
+    built.close()
+    built.deleteLater()
 
 
 def visible_panes(window: MainWindow) -> list[str]:
