@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # Before any QApplication exists: no display needed, and none used even where one exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -131,6 +131,30 @@ def context(app_paths: AppPaths, keyring_backend: MemoryKeyring, run: Run) -> It
     parts = opened(app_paths, Settings(), SecretStore())
     yield run(parts.__aenter__())
     run(parts.__aexit__(None, None, None))
+
+
+Widget = TypeVar("Widget", bound=QWidget)
+
+
+@pytest.fixture
+def shown(context: AppContext, qtbot: QtBot, run: Run) -> Iterator[Callable[[Widget, tuple[int, int]], Widget]]:
+    """``shown(SendPane(context), (1100, 720))``: on screen at that size; closed as the app closes: the context
+    first (the pane's work cancelled while the pane exists), then the widget. qtbot's own cleanup would close
+    widgets before any fixture's teardown, and a cancelled load would then signal a deleted pane."""
+    widgets: list[QWidget] = []
+
+    def show(widget: Widget, size: tuple[int, int]) -> Widget:
+        widget.resize(*size)
+        widget.show()
+        qtbot.waitExposed(widget)
+        widgets.append(widget)
+        return widget
+
+    yield show
+    run(context.aclose())
+    for widget in widgets:
+        widget.close()
+        widget.deleteLater()
 
 
 @pytest.fixture

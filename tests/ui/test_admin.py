@@ -38,14 +38,8 @@ def filedrop_count(sandbox) -> int:
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> AdminPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = AdminPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> AdminPane:
+    return shown(AdminPane(context), (1100, 760))
 
 
 def signed_in_admin(pane: AdminPane, sign_in, sandbox, qtbot: QtBot) -> None:

@@ -28,16 +28,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def window(context, qtbot, run):
-    """Closed as the app closes it: the context first (its panes' work cancelled while they exist), then the
-    window. Not left to qtbot, which closes widgets before any fixture's teardown."""
-    built = MainWindow(context)
-    built.show()
-    qtbot.waitExposed(built)
-    yield built
-    run(context.aclose())
-    built.close()
-    built.deleteLater()
+def window(context, shown):
+    return shown(MainWindow(context), (1180, 780))
 
 
 def visible_panes(window: MainWindow) -> list[str]:

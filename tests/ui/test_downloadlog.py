@@ -40,14 +40,8 @@ def sample(number: int, **changes: object) -> Download:
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> DownloadLogPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = DownloadLogPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> DownloadLogPane:
+    return shown(DownloadLogPane(context), (1100, 700))
 
 
 def test_the_model_has_every_field_of_the_seed_and_sorts_by_raw_values(qtmodeltester, qtbot: QtBot) -> None:

@@ -24,14 +24,8 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  #
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> FileLinkPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = FileLinkPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(900, 620)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> FileLinkPane:
+    return shown(FileLinkPane(context), (900, 620))
 
 
 class UrlCatcher(QObject):

@@ -41,14 +41,8 @@ def uploads_of(sandbox: SandboxProcess, filename: str) -> int:
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> FilesPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = FilesPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> FilesPane:
+    return shown(FilesPane(context), (1100, 640))
 
 
 def shown(pane: FilesPane, attachment_id: str, qtbot: QtBot) -> int:

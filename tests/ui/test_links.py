@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from lfdesktop.api.models import FileLink
 from lfdesktop.qt.link_model import Column, Expiry, LinkTableModel, expiry_state
 from lfdesktop.ui.links import LinksPane
-from lfdesktop.ui.theme import apply_theme
 from tests.sandbox.helpers import unique_name, upload_attachment
 from tests.sandboxproc import ALICE, CAROL
 from tests.ui.drops import drop, write
@@ -28,14 +27,8 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> LinksPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = LinksPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 820)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> LinksPane:
+    return shown(LinksPane(context), (1100, 820))
 
 
 def server_link(sandbox, who, link_id: str) -> dict[str, Any] | None:

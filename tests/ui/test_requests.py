@@ -6,12 +6,10 @@ import uuid
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from lfdesktop.ui.requests import RequestFilesDialog
 from lfdesktop.ui.send import SendPane
-from lfdesktop.ui.theme import apply_theme
 from tests.sandboxproc import ALICE, BOB
 
 WAIT_MS = 20_000
@@ -20,14 +18,8 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  #
 
 
 @pytest.fixture
-def send(context, qtbot: QtBot) -> SendPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = SendPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def send(context, shown) -> SendPane:
+    return shown(SendPane(context), (1000, 640))
 
 
 def stored_request(sandbox, request_id: str) -> dict:

@@ -25,14 +25,8 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  #
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> SendPane:
-    apply_theme(QApplication.instance(), "light")  # as the app does: the screenshots show what users see
-    widget = SendPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> SendPane:
+    return shown(SendPane(context), (1100, 720))
 
 
 def staged_names(pane: SendPane) -> list[str]:

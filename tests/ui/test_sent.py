@@ -19,14 +19,8 @@ WAIT_MS = 20_000
 
 
 @pytest.fixture
-def pane(context, qtbot: QtBot) -> SentPane:
-    apply_theme(QApplication.instance(), "light")
-    widget = SentPane(context)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(context, shown) -> SentPane:
+    return shown(SentPane(context), (1300, 800))
 
 
 def open_sent(pane: SentPane, qtbot: QtBot, message_id: str) -> None:
