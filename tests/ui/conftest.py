@@ -9,6 +9,7 @@ stopped between tests (that would quit the QApplication and make every later wai
 
 import asyncio
 import os
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 import pytest
 import qasync
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -37,6 +39,7 @@ from tests.sandboxproc import Account, SandboxProcess
 
 __all__ = ["fresh_sandbox", "sandbox"]  # shared with the non-Qt tests
 
+CLOSE_SECONDS = 30
 SCREENSHOTS_ENV = "LFDESKTOP_TEST_SCREENSHOTS"  # a folder that also receives every test's screenshots
 
 
@@ -137,24 +140,32 @@ Widget = TypeVar("Widget", bound=QWidget)
 
 
 @pytest.fixture
-def shown(context: AppContext, qtbot: QtBot, run: Run) -> Iterator[Callable[[Widget, tuple[int, int]], Widget]]:
-    """``shown(SendPane(context), (1100, 720))``: on screen at that size; closed as the app closes: the context
-    first (the pane's work cancelled while the pane exists), then the widget. qtbot's own cleanup would close
-    widgets before any fixture's teardown, and a cancelled load would then signal a deleted pane."""
-    widgets: list[QWidget] = []
+def shown(qtbot: QtBot) -> Callable[[Widget, tuple[int, int]], Widget]:
+    """``shown(SendPane(context), (1100, 720))``: on screen at that size, closed after the test."""
 
     def show(widget: Widget, size: tuple[int, int]) -> Widget:
+        qtbot.addWidget(widget)
         widget.resize(*size)
         widget.show()
         qtbot.waitExposed(widget)
-        widgets.append(widget)
         return widget
 
-    yield show
-    run(context.aclose())
-    for widget in widgets:
-        widget.close()
-        widget.deleteLater()
+    return show
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """The app closes its parts before its window; so do the tests. pytest-qt closes a test's widgets before
+    any fixture's teardown, so the test's context is closed here, first: a pane's work cancelled later would
+    signal a pane already deleted."""
+    opened_context = getattr(item, "funcargs", {}).get("context")
+    if isinstance(opened_context, AppContext):
+        closing = asyncio.ensure_future(opened_context.aclose())
+        deadline = time.monotonic() + CLOSE_SECONDS
+        while not closing.done() and time.monotonic() < deadline:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        closing.result()  # not done in time: the test fails saying so
+    return (yield)
 
 
 @pytest.fixture
