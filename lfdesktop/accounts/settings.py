@@ -93,6 +93,8 @@ class Settings:
     sync_every_minutes: int = 15
     sync_senders: tuple[str, ...] = ()  # sync only messages from these addresses; empty: from anyone
     sync_subjects: tuple[str, ...] = ()  # sync only messages whose subject contains one of these; empty: any
+    close_to_tray: bool = True  # closing the window leaves the app in the tray (where there is one)
+    tray_hint_shown: bool = False  # the one-time "still running in the tray" hint was shown
 
     def __post_init__(self) -> None:
         if not isinstance(self.accounts, tuple) or not all(isinstance(a, AccountSettings) for a in self.accounts):
@@ -124,6 +126,8 @@ class Settings:
             isinstance(text, str) and text.strip() for text in self.sync_subjects
         ):
             raise ValueError("sync_subjects should be a list of texts")
+        _check_type("close_to_tray", self.close_to_tray, bool, "true or false")
+        _check_type("tray_hint_shown", self.tray_hint_shown, bool, "true or false")
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             _check_type(name, value, int, "a whole number")
@@ -229,7 +233,8 @@ def _settings_from_json(data: object, warnings: list[str]) -> Settings:
     settings = Settings(accounts=_accounts_from_json(data.get("accounts", []), warnings))
     # active_account last: it must name one of the accounts loaded above.
     for name in ("download_dir", *LIMITS, "recent_recipients", "last_pane", "window_geometry", "download_log_columns",
-                 "sync_enabled", "sync_folder", "sync_senders", "sync_subjects", "active_account"):
+                 "sync_enabled", "sync_folder", "sync_senders", "sync_subjects", "close_to_tray", "tray_hint_shown",
+                 "active_account"):
         if name in data:
             settings = _with_field(settings, name, data[name], warnings, "")
     return settings

@@ -241,3 +241,16 @@ def test_sync_settings_round_trip_default_and_are_validated(paths: AppPaths, tmp
     assert loaded.settings == Settings(sync_subjects=("ok",))
     for field in ("sync_every_minutes", "sync_senders", "sync_folder", "sync_enabled"):
         assert any(field in warning for warning in loaded.warnings), field
+
+
+def test_tray_settings_round_trip_and_are_validated(paths: AppPaths) -> None:
+    assert Settings().close_to_tray and not Settings().tray_hint_shown
+    chosen = Settings(close_to_tray=False, tray_hint_shown=True)
+    save_settings(paths.settings_file, chosen)
+    assert load_settings(paths.settings_file).settings == chosen
+    with pytest.raises(ValueError, match="close_to_tray should be true or false"):
+        Settings(close_to_tray="no")  # type: ignore[arg-type]
+    write_json(paths.settings_file, {"close_to_tray": "no", "tray_hint_shown": True})
+    loaded = load_settings(paths.settings_file)
+    assert loaded.settings == Settings(tray_hint_shown=True)
+    assert any("close_to_tray" in warning for warning in loaded.warnings)
