@@ -8,10 +8,10 @@ Reading never fails: a missing or damaged file means nothing has been opened yet
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from .atomicfile import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,4 @@ class ReadState:
         return True
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"opened": sorted(self.opened)})
-        handle, temporary = tempfile.mkstemp(prefix=".readstate-", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            Path(temporary).replace(self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps({"opened": sorted(self.opened)}).encode("utf-8"))

@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 
 from lfdesktop.api.http import TlsOptions, normalize_server_url
 
+from .atomicfile import write_atomically
 from .paths import AppPaths
 
 log = logging.getLogger(__name__)
@@ -197,18 +197,7 @@ def save_settings(path: Path, settings: Settings) -> None:
     A failure at any step leaves the old file as it was. Blocking: on the event loop, await ``asave_settings``.
     """
     text = json.dumps({"version": FORMAT_VERSION, **_plain(settings)}, indent=2, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))
     _sync_folder(path.parent)
 
 
