@@ -15,3 +15,7 @@ class ChecksumMismatch(TransferError):
 
 class SaveError(TransferError):
     """A download could not be written (disk full, no permission, ...); nothing is left under its name."""
+
+
+class Cancelled(TransferError):
+    """Someone else cancelled the transfer this was waiting for (the user, in the transfer list)."""

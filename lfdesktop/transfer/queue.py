@@ -165,6 +165,7 @@ class TransferQueue:
     def _add(self, progress: TransferProgress, start: Callable[..., Awaitable[Result]]) -> int:
         transfer = _Transfer(progress, Valve(), start)
         self._transfers[progress.id] = transfer
+        progress.set_paused(not self._flowing(transfer))  # added while all are paused: it shows as paused
         self._launch(transfer)
         return progress.id
 

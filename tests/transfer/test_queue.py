@@ -72,6 +72,7 @@ async def test_a_transfer_paused_before_it_starts_takes_no_slot(
     try:
         queue.pause()
         held_id = queue.upload(uploader, held)
+        assert [snap.state for snap in queue.snapshot()] == [TransferState.PAUSED]  # added while all are paused
         queue.resume()
         queue.pause(held_id)
         other_id = queue.upload(uploader, other)
