@@ -1,13 +1,15 @@
 """One sync pass: the inbox, a plan, verified downloads into the sync folder, and a ``SyncReport``.
 
 Every file goes through ``lfdesktop.transfer.download`` (checksums verified, a used one-time URL renewed from
-the message, nothing overwritten) and is written to the journal as soon as it has its name. A pass that was
+the message, nothing overwritten), directly (the CLI) or through the app's transfer queue (``queued``: shown in
+its list, paused with the rest, within the bandwidth limit), and is written to the journal as soon as it has
+its name. A pass that was
 killed between the two finds the verified file under its name next time and takes it as fetched rather
 than fetching it again; a ``.part`` it left behind is removed.
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -17,9 +19,9 @@ from lfdesktop.api.client import LiquidFilesClient
 from lfdesktop.api.errors import ApiError, AuthError, NetworkError, NotFound
 from lfdesktop.api.models import Message, MessageFile
 from lfdesktop.transfer.checksum import FileDigest, StreamHasher
-from lfdesktop.transfer.download import PART_SUFFIX, download
-from lfdesktop.transfer.errors import TransferError
-from lfdesktop.transfer.events import Direction, TransferProgress
+from lfdesktop.transfer.download import PART_SUFFIX, DownloadResult, Renew, download
+from lfdesktop.transfer.errors import Cancelled, TransferError
+from lfdesktop.transfer.queue import TransferQueue
 from lfdesktop.transfer.safenames import safe_filename, with_suffix
 
 from .journal import Scope, SyncJournal
@@ -30,8 +32,32 @@ from .rules import SyncRules
 
 BLOCK = 1024 * 1024
 
-#: Told about each file before it starts, to show its progress (a tray's tooltip, a terminal line).
-Watch = Callable[[TransferProgress], None]
+#: How one file is downloaded into its message's folder.
+Fetch = Callable[[LiquidFilesClient, MessageFile, Path, Renew], Awaitable[DownloadResult]]
+
+
+async def direct(client: LiquidFilesClient, file: MessageFile, folder: Path, renew: Renew) -> DownloadResult:
+    return await download(client, file, folder, renew=renew)
+
+
+def queued(queue: TransferQueue) -> Fetch:
+    """Downloads through ``queue``. One the user cancels in the transfer list is a failure of that file
+    (``Cancelled``: tried again next pass); a pass that is itself cancelled cancels its download too."""
+
+    async def fetch(client: LiquidFilesClient, file: MessageFile, folder: Path, renew: Renew) -> DownloadResult:
+        transfer_id = queue.download(client, file, folder, renew=renew)
+        try:
+            result = await queue.result(transfer_id)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                queue.cancel(transfer_id)
+                raise
+            raise Cancelled(f"{file.filename}: cancelled in the transfer list") from None
+        assert isinstance(result, DownloadResult)
+        return result
+
+    return fetch
 
 
 @dataclass(frozen=True)
@@ -43,19 +69,20 @@ class SyncTarget:
     journal: SyncJournal
     folder: Path
     rules: SyncRules = field(default_factory=SyncRules)
+    fetch: Fetch = direct
 
     @property
     def scope(self) -> Scope:
         return Scope(self.client.server_url, self.account.casefold())
 
 
-async def sync_pass(target: SyncTarget, *, watch: Watch | None = None, today: date | None = None) -> SyncReport:
+async def sync_pass(target: SyncTarget, *, today: date | None = None) -> SyncReport:
     """Fetch what is new. A server that cannot be reached while reading the inbox raises ``NetworkError``
     (the caller is offline); one lost mid-way ends the pass with ``report.stopped`` set. A rejected key raises
     ``AuthError``. Every other failure is in ``report.errors`` (once per pass), and its file is tried again next
     pass, unless the server said it is gone (deleted by its sender, out of downloads)."""
     client, journal, scope = target.client, target.journal, target.scope
-    report = SyncReport(client.server_url, target.account)
+    report = SyncReport(client.server_url, target.account, target.folder)
     inbox = await client.inbox()
     todo = plan(inbox, await journal.view(scope), target.rules, today or datetime.now(UTC).date())
     for message in todo.expired:
@@ -64,7 +91,7 @@ async def sync_pass(target: SyncTarget, *, watch: Watch | None = None, today: da
         report.notes.append(note)
     for step in todo.fetch:
         try:
-            await _fetch_message(target, step, report, watch)
+            await _fetch_message(target, step, report)
         except NetworkError as error:
             if not error.retryable:
                 raise
@@ -73,13 +100,13 @@ async def sync_pass(target: SyncTarget, *, watch: Watch | None = None, today: da
     return report
 
 
-async def _fetch_message(target: SyncTarget, step: MessagePlan, report: SyncReport, watch: Watch | None) -> None:
+async def _fetch_message(target: SyncTarget, step: MessagePlan, report: SyncReport) -> None:
     message = step.message
     record = await target.journal.take_on(target.scope, message, message_folders(target.folder, message))
     synced = SyncedMessage(message.id, message.sender, message.subject, message.url, record.folder)
     for file in step.files:
         try:
-            fetched = await _fetch_file(target, message, file, record.folder, watch)
+            fetched = await _fetch_file(target, message, file, record.folder)
         except (ApiError, TransferError) as error:
             if isinstance(error, AuthError) or (isinstance(error, NetworkError) and not error.retryable):
                 raise  # a rejected key, an untrusted certificate: no other file would do better
@@ -94,19 +121,14 @@ async def _fetch_message(target: SyncTarget, step: MessagePlan, report: SyncRepo
         synced.files.append(fetched)
 
 
-async def _fetch_file(
-    target: SyncTarget, message: Message, file: MessageFile, folder: Path, watch: Watch | None
-) -> SyncedFile:
+async def _fetch_file(target: SyncTarget, message: Message, file: MessageFile, folder: Path) -> SyncedFile:
     name = safe_filename(file.filename)
     found = await asyncio.to_thread(_left_by_a_killed_pass, folder, name, file)
     if found is not None:
         path, digest, verified = found
     else:
-        progress = TransferProgress(Direction.DOWNLOAD, name, size=file.size, source=str(folder / name))
-        if watch is not None:
-            watch(progress)
         renew = partial(target.client.message_file, message.id, file.id)  # a fresh one-time URL
-        result = await download(target.client, file, folder, renew=renew, progress=progress)
+        result = await target.fetch(target.client, file, folder, renew)
         path, digest, verified = result.path, result.digest, result.verified
     await target.journal.fetched(target.scope, message.id, file, path, digest.sha256)
     return SyncedFile(path, digest.size, digest.sha256, verified)

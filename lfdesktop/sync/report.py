@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfdesktop.api.errors import ApiError, AuthError, Forbidden, HttpStatusError, NetworkError, NotFound
-from lfdesktop.transfer.errors import ChecksumMismatch, SaveError
+from lfdesktop.transfer.errors import Cancelled, ChecksumMismatch, SaveError
 
 # Causes, in plain words: errors are reported once per cause, never once per file.
 UNREACHABLE = "The server could not be reached"
@@ -13,6 +13,7 @@ GONE = "No longer on the server"
 MISMATCH = "The downloaded bytes did not match the server's checksum"
 NOT_SAVED = "Could not save into the sync folder"
 REFUSED = "The server refused"
+CANCELLED = "Cancelled in the transfer list (tried again at the next sync)"
 OTHER = "Something else went wrong"
 
 
@@ -27,6 +28,8 @@ def cause_of(error: BaseException) -> str:
         return MISMATCH
     if isinstance(error, SaveError):
         return NOT_SAVED
+    if isinstance(error, Cancelled):
+        return CANCELLED
     if isinstance(error, HttpStatusError | ApiError):
         return REFUSED
     return OTHER
@@ -54,6 +57,7 @@ class SyncedMessage:
 class SyncReport:
     server_url: str
     account: str
+    folder: Path  # the sync folder
     messages: list[SyncedMessage] = field(default_factory=list)  # with at least one file fetched this pass
     errors: dict[str, list[str]] = field(default_factory=dict)  # cause -> "file: reason" lines
     notes: list[str] = field(default_factory=list)  # expired messages skipped, each said once

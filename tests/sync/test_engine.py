@@ -1,20 +1,24 @@
 """One sync pass against the real sandbox: what another user sends lands verified in its folder, once; rules,
 expiry, local deletions, hostile names and a pass killed mid-way."""
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from lfdesktop.api.client import LiquidFilesClient
-from lfdesktop.sync.engine import SyncTarget, sync_pass
+from lfdesktop.api.models import MessageFile
+from lfdesktop.sync.engine import SyncTarget, queued, sync_pass
 from lfdesktop.sync.journal import FAILED, FETCHED, Scope, SyncJournal
-from lfdesktop.sync.report import MISMATCH
+from lfdesktop.sync.report import CANCELLED, MISMATCH
 from lfdesktop.sync.rules import SyncRules
-from lfdesktop.transfer.download import download
-from lfdesktop.transfer.events import ChecksumState, TransferProgress, TransferState
+from lfdesktop.transfer.download import DownloadResult, Renew, download
+from lfdesktop.transfer.events import ChecksumState, Direction, TransferProgress, TransferSnapshot, TransferState
+from lfdesktop.transfer.queue import TransferQueue
 from tests.sandboxproc import ADMIN, ALICE, BOB, SandboxProcess
 from tests.sync.helpers import downloads_of, folder_of, listing, payload, send, tree
 
@@ -54,7 +58,12 @@ async def test_a_message_from_another_user_lands_verified_in_its_folder_and_a_se
     sent = send(server, BOB, "Q3 report", files)
 
     watched: list[TransferProgress] = []
-    report = await sync_pass(target(alice, journal, folder), watch=watched.append)
+
+    async def watching(client: LiquidFilesClient, file: MessageFile, where: Path, renew: Renew) -> DownloadResult:
+        watched.append(TransferProgress(Direction.DOWNLOAD, file.filename, size=file.size))
+        return await download(client, file, where, renew=renew, progress=watched[-1])
+
+    report = await sync_pass(replace(target(alice, journal, folder), fetch=watching))
 
     where = folder_of(sent)
     assert tree(folder) == {f"{where}/{name}": data for name, data in files.items()}
@@ -231,3 +240,61 @@ async def test_files_the_sender_deleted_are_said_once_and_not_tried_again(
         "deleted by its sender"]
     again = await sync_pass(target(alice, journal, folder))
     assert (again.errors, again.messages) == ({}, [])
+
+
+class HeldQueue(TransferQueue):
+    """Paused from the start, so that a test can act on a download before it runs; says when one is added."""
+
+    def __init__(self) -> None:
+        self.added = asyncio.Event()
+        super().__init__(listener=lambda _: self.added.set())
+        self.pause()
+
+    async def first_transfer(self) -> TransferSnapshot:
+        await self.added.wait()
+        return self.snapshot()[0]
+
+
+async def test_through_the_transfer_queue_files_show_in_its_list_and_one_cancelled_there_comes_next_pass(
+    server: SandboxProcess, alice: LiquidFilesClient, journal: SyncJournal, folder: Path
+) -> None:
+    files = {"first.bin": payload(30), "second.bin": payload(31)}
+    sent = send(server, BOB, "Through the queue", files)
+    queue = HeldQueue()
+    through_queue = replace(target(alice, journal, folder), fetch=queued(queue))
+    running = asyncio.create_task(sync_pass(through_queue))
+    cancelled = await queue.first_transfer()  # the user cancels it in the transfer list
+    queue.cancel(cancelled.id)
+    queue.resume()
+
+    report = await running
+
+    assert cancelled.name == "first.bin"
+    assert [(s.name, s.state) for s in queue.snapshot()] == [
+        ("first.bin", TransferState.CANCELLED), ("second.bin", TransferState.DONE)]
+    assert report.errors == {CANCELLED: ["first.bin: first.bin: cancelled in the transfer list"]}
+    assert [file.path.name for file in report.files] == ["second.bin"]
+
+    again = await sync_pass(through_queue)
+
+    assert [file.path.name for file in again.files] == ["first.bin"] and again.errors == {}
+    assert tree(folder) == {f"{folder_of(sent)}/{name}": data for name, data in files.items()}
+    await queue.aclose()
+
+
+async def test_a_pass_cancelled_while_its_file_is_queued_cancels_that_download(
+    server: SandboxProcess, alice: LiquidFilesClient, journal: SyncJournal, folder: Path
+) -> None:
+    send(server, BOB, "Stopped", {"held.bin": payload(32)})
+    queue = HeldQueue()
+    running = asyncio.create_task(sync_pass(replace(target(alice, journal, folder), fetch=queued(queue))))
+    held = await queue.first_transfer()
+
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    await asyncio.sleep(0)  # the queue's task takes the cancellation on its next step
+
+    assert [(s.id, s.state) for s in queue.snapshot()] == [(held.id, TransferState.CANCELLED)]
+    assert tree(folder) == {}
+    await queue.aclose()

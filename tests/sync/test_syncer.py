@@ -94,7 +94,7 @@ async def test_sync_now_runs_a_pass_at_once_and_failures_other_than_the_network_
         outcome = outcomes.pop(0)
         if outcome is not None:
             raise outcome
-        return SyncReport("https://files.example.com", ALICE.email)
+        return SyncReport("https://files.example.com", ALICE.email, Path("/synced"))
 
     syncer = Syncer(run_pass, every=HOUR, on_report=seen.report, on_status=seen.status)
     task = asyncio.create_task(syncer.run())
@@ -121,7 +121,8 @@ async def test_offline_passes_back_off_and_a_pass_stopped_by_the_network_counts_
         outcome = outcomes.pop(0)
         if outcome == "down":
             raise NetworkError("Server not reachable: files.example.com (refused)", kind="unreachable")
-        return SyncReport("https://files.example.com", ALICE.email, stopped="lost" if outcome == "stopped" else None)
+        stopped = "lost" if outcome == "stopped" else None
+        return SyncReport("https://files.example.com", ALICE.email, Path("/synced"), stopped=stopped)
 
     class Watched(RetryPolicy):
         def delay(self, error: BaseException, attempt: int) -> float:
