@@ -62,16 +62,16 @@ def app_icon() -> QIcon:
     return QIcon(_SvgIconEngine("lfdesktop-app", _app_icon_source(), tinted=False))
 
 
-class _SvgIconEngine(QIconEngine):
-    def __init__(self, name: str, source: bytes, *, tinted: bool, color: QColor | None = None) -> None:
-        super().__init__()
-        self._name = name
-        self._source = source
-        self._tinted = tinted
-        self._color = QColor(color) if color is not None else None
+class PaintedIconEngine(QIconEngine):
+    """An icon drawn when it is painted, at the exact device pixel size asked for (never a scaled bitmap),
+    the drawing kept in ``QPixmapCache``. A subclass names what makes one drawing differ from another
+    (``cache_key``: the size and scale are added) and draws it (``draw``)."""
 
-    def clone(self) -> QIconEngine:
-        return _SvgIconEngine(self._name, self._source, tinted=self._tinted, color=self._color)
+    def cache_key(self, mode: QIcon.Mode) -> str:
+        raise NotImplementedError
+
+    def draw(self, size: QSize, mode: QIcon.Mode) -> QImage:
+        raise NotImplementedError
 
     def isNull(self) -> bool:
         return False
@@ -83,13 +83,11 @@ class _SvgIconEngine(QIconEngine):
         width, height = round(size.width() * scale), round(size.height() * scale)
         if width <= 0 or height <= 0:
             return QPixmap()
-        color = self._tint(mode) if self._tinted else None
-        shade = color.name(QColor.NameFormat.HexArgb) if color is not None else "as-drawn"
-        key = f"lfdesktop-icon:{self._name}:{shade}:{width}x{height}@{scale:g}"
+        key = f"{self.cache_key(mode)}:{width}x{height}@{scale:g}"
         cached = QPixmap()
         if QPixmapCache.find(key, cached):
             return cached
-        pixmap = QPixmap.fromImage(_render(self._source, QSize(width, height), color))
+        pixmap = QPixmap.fromImage(self.draw(QSize(width, height), mode))
         pixmap.setDevicePixelRatio(scale)
         QPixmapCache.insert(key, pixmap)
         return pixmap
@@ -98,6 +96,26 @@ class _SvgIconEngine(QIconEngine):
         device = painter.device()
         scale = device.devicePixelRatio() if device is not None else 1.0
         painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+
+class _SvgIconEngine(PaintedIconEngine):
+    def __init__(self, name: str, source: bytes, *, tinted: bool, color: QColor | None = None) -> None:
+        super().__init__()
+        self._name = name
+        self._source = source
+        self._tinted = tinted
+        self._color = QColor(color) if color is not None else None
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self._name, self._source, tinted=self._tinted, color=self._color)
+
+    def cache_key(self, mode: QIcon.Mode) -> str:
+        color = self._tint(mode) if self._tinted else None
+        shade = color.name(QColor.NameFormat.HexArgb) if color is not None else "as-drawn"
+        return f"lfdesktop-icon:{self._name}:{shade}"
+
+    def draw(self, size: QSize, mode: QIcon.Mode) -> QImage:
+        return _render(self._source, size, self._tint(mode) if self._tinted else None)
 
     def _tint(self, mode: QIcon.Mode) -> QColor:
         palette = QGuiApplication.palette()
