@@ -24,6 +24,12 @@ def is_address(text: str) -> bool:
     return bool(_ADDRESS.match(text))
 
 
+def not_addresses(wrong: Sequence[str]) -> str:
+    """The problem with texts that are not email addresses, naming them."""
+    quoted = ", ".join(f"\u201c{address}\u201d" for address in wrong)
+    return f"{quoted} {'is not an email address' if len(wrong) == 1 else 'are not email addresses'}"
+
+
 class _LastAddressCompleter(QCompleter):
     """Completes the address after the last separator, keeping the ones before it."""
 
@@ -101,9 +107,7 @@ class RecipientsField(QWidget):
             parts = parts[:-1]
         wrong = [address for address in parts if not is_address(address)]
         if wrong:
-            quoted = ", ".join(f"\u201c{address}\u201d" for address in wrong)
-            noun = "is not an email address" if len(wrong) == 1 else "are not email addresses"
-            self.problem.setText(f"{quoted} {noun}")
+            self.problem.setText(not_addresses(wrong))
             self.problem.setStyleSheet(f"color: {colors().error}")  # read again each time: follows the theme
         self.problem.setVisible(bool(wrong))
         self.edit.setToolTip(self.problem.text() if wrong else "")
