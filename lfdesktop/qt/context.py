@@ -13,6 +13,7 @@ from lfdesktop.transfer.journal import Journal
 from lfdesktop.transfer.queue import TransferQueue
 
 from .session import Sessions
+from .sync import SyncController
 from .tasks import Tasks
 
 
@@ -24,6 +25,7 @@ class AppContext:
     queue: TransferQueue
     sessions: Sessions
     tasks: Tasks
+    sync: SyncController
     demo_url: str | None = None  # the built-in demo server's address, in demo mode
     quit_requested: asyncio.Event = field(default_factory=asyncio.Event)  # every quit path sets it
     closed: bool = False
@@ -34,12 +36,13 @@ class AppContext:
 
     async def aclose(self) -> None:
         """Stop new work, then the transfers (the journal keeps what arrived: the next start resumes), then
-        the clients, then the journal. Closing again does nothing."""
+        the clients, then the journals. Closing again does nothing."""
         if self.closed:
             return
         self.closed = True
         await self.tasks.aclose()
         await self.queue.aclose()
+        await self.sync.aclose()
         await self.sessions.aclose()
         await self.journal.aclose()
 
@@ -51,7 +54,8 @@ async def opened(
     journal = await Journal.open(paths.data_dir)
     queue = TransferQueue(concurrency=settings.files_in_flight, bandwidth=settings.bandwidth_limit_kib * 1024 or None)
     sessions = Sessions(paths, secrets, journal, queue, settings, demo=demo_url is not None)
-    context = AppContext(paths, secrets, journal, queue, sessions, Tasks(), demo_url)
+    tasks = Tasks()
+    context = AppContext(paths, secrets, journal, queue, sessions, tasks, SyncController(sessions, tasks), demo_url)
     try:
         yield context
     finally:

@@ -69,6 +69,7 @@ class Sessions(QObject):
         self._settings = settings
         self._signed_in: dict[str, SignedIn] = {}
         self._active: SignedIn | None = None
+        self._resumed: set[str] = set()  # accounts whose unfinished uploads were resumed in this run
 
     @property
     def settings(self) -> Settings:
@@ -94,6 +95,18 @@ class Sessions(QObject):
         """Make an account of the settings the active one, connecting to it unless already connected."""
         if key in self._signed_in:
             return await self._activate(self._signed_in[key])
+        try:
+            signed_in = await self.connected(key)
+        except ApiError as error:
+            self.connection_changed.emit(f"Not connected to {account_server(key, self._settings)}: {error}", True)
+            raise
+        return await self._activate(signed_in)
+
+    async def connected(self, key: str) -> SignedIn:
+        """An account of the settings, connected (with the key the OS keyring holds) but not made the active
+        one: background sync uses every account. Raises ``NotSignedIn`` or ``ApiError`` like ``switch``."""
+        if key in self._signed_in:
+            return self._signed_in[key]
         chosen = next((account for account in self._settings.accounts if account.key == key), None)
         if chosen is None:
             raise NotSignedIn(f"No such account: {key}")
@@ -103,11 +116,13 @@ class Sessions(QObject):
         client = connect(chosen, api_key)
         try:
             account = await client.account()
-        except ApiError as error:
+        except ApiError:
             await client.aclose()
-            self.connection_changed.emit(f"Not connected to {chosen.server_url}: {error}", True)
             raise
-        return await self._activate(self._add(chosen, account, client), fresh=True)
+        if key in self._signed_in:  # connected by someone else meanwhile: theirs is the one to keep
+            await client.aclose()
+            return self._signed_in[key]
+        return self._add(chosen, account, client)
 
     async def add(self, chosen: AccountSettings, api_key: str, account: Account) -> SignedIn:
         """A freshly checked account (the sign-in dialog checked the key with GET /account): its key goes to
@@ -118,7 +133,8 @@ class Sessions(QObject):
         if previous is not None:
             await previous.client.aclose()  # signed in again: the new key replaces the old one
         await self.update_settings(self._settings.with_account(chosen))
-        return await self._activate(self._add(chosen, account, connect(chosen, api_key)), fresh=True)
+        self._resumed.discard(chosen.key)  # a new key: what the old one could not finish may go now
+        return await self._activate(self._add(chosen, account, connect(chosen, api_key)))
 
     async def forget(self, key: str) -> None:
         """Remove an account: its key from the keyring, it from the settings."""
@@ -134,8 +150,9 @@ class Sessions(QObject):
             self.active_changed.emit(None)
 
     async def update_settings(self, settings: Settings) -> None:
-        self._settings = settings
+        """Saved first: settings that could not be saved (a full disk) are not in use either."""
         await asave_settings(self.paths.settings_file, settings)
+        self._settings = settings
         self.settings_changed.emit(settings)
 
     async def aclose(self) -> None:
@@ -154,20 +171,25 @@ class Sessions(QObject):
         self._signed_in[chosen.key] = signed_in
         return signed_in
 
-    async def _activate(self, signed_in: SignedIn, *, fresh: bool = False) -> SignedIn:
+    async def _activate(self, signed_in: SignedIn) -> SignedIn:
         self._active = signed_in
         if self._settings.active_account != signed_in.key:
             await self.update_settings(replace(self._settings, active_account=signed_in.key))
         where = "the demo server" if self.demo else signed_in.settings.server_url
         self.connection_changed.emit(f"Connected to {where}", False)
         self.active_changed.emit(signed_in)
-        if not fresh:
+        if signed_in.key in self._resumed:
             return signed_in
+        self._resumed.add(signed_in.key)
         # Uploads an earlier run left unfinished (a quit, a crash, a lost network) carry on where they stopped.
         resumed = await self.queue.resume_unfinished(signed_in.uploader)
         if resumed:
             log.info("Resuming %d unfinished upload(s) for %s", len(resumed), signed_in.account.email)
         return signed_in
+
+
+def account_server(key: str, settings: Settings) -> str:
+    return next((account.server_url for account in settings.accounts if account.key == key), key)
 
 
 def connect(chosen: AccountSettings, api_key: str, **options: Any) -> LiquidFilesClient:

@@ -89,7 +89,7 @@ class Syncer:
             return error
         except (ApiError, TransferError, OSError) as error:
             log.warning("sync pass failed: %s", error)
-            self._set(SyncStatus.FAILED, str(error) or type(error).__name__)
+            self._set(SyncStatus.FAILED, _plain(error))
             return None
         self.last_report = report
         self._on_report(report)
@@ -104,3 +104,11 @@ class Syncer:
         self.status, self.detail = status, detail
         if changed:
             self._on_status(status, detail)
+
+
+def _plain(error: Exception) -> str:
+    """``Could not write to the sync folder: Not a directory (/home/ann/...)`` rather than ``[Errno 20] ...``."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"Could not write to the sync folder: {error.strerror}{where}"
+    return str(error) or type(error).__name__
