@@ -28,9 +28,10 @@ from PySide6 import QtCore
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from lfdesktop import __version__
+from lfdesktop.accounts.autostart import HIDDEN_OPTION
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import LoadedSettings, Settings, aload_settings
@@ -60,6 +61,8 @@ def parser() -> argparse.ArgumentParser:
                    help="try the app on a built-in demo server with sample data (your real accounts are untouched)")
     p.add_argument("--sandbox-data", type=Path, metavar="DIR",
                    help="where the demo server keeps its data (default: the app's data folder)")
+    p.add_argument(HIDDEN_OPTION, action="store_true",
+                   help="start in the tray without showing the window (how 'Start hidden in the tray' starts it)")
     p.add_argument("--self-test", action="store_true",
                    help="check the installation (modules, keyring, window) offscreen, print what was found, exit")
     p.add_argument("--version", action="version", version=f"lfdesktop {__version__}")
@@ -87,7 +90,7 @@ def main(argv: list[str]) -> int:
         return 0
     instance.listen()
     try:
-        return int(_run_loop(app, run(app, paths, files, demo_root, instance, log_file)))
+        return int(_run_loop(app, run(app, paths, files, demo_root, instance, log_file, hidden=options.hidden)))
     finally:
         instance.close()
 
@@ -115,7 +118,7 @@ def _run_loop(app: QApplication, work: Coroutine[Any, Any, Any]) -> Any:
 
 async def run(
     app: QApplication, paths: AppPaths, files: list[str], demo_root: Path | None, instance: SingleInstance,
-    log_file: Path,
+    log_file: Path, *, hidden: bool = False,
 ) -> int:
     reporter = ErrorReporter(str(log_file))
     reporter.install(asyncio.get_running_loop())
@@ -126,7 +129,10 @@ async def run(
         context = await stack.enter_async_context(
             opened(paths, loaded.settings, secrets, demo_url=demo.url if demo else None)
         )
-        window = MainWindow(context)
+        tray = QSystemTrayIcon.isSystemTrayAvailable()
+        if not tray:
+            log.info("No system tray on this desktop: closing the window quits")
+        window = MainWindow(context, tray_available=tray)
         reporter.reported.connect(window.show_error)
         instance.activated.connect(window.receive_files)
         quit_on_signals = _quit_on_signals(context.quit_requested)
@@ -134,10 +140,12 @@ async def run(
         poll.start(SIGNAL_POLL_MS)
         poll.timeout.connect(lambda: None)
         window.restore_layout()
-        window.show()
+        if not (hidden and tray):  # hidden only where the tray can bring it back
+            window.show()
         freeze_start_up_objects()
         _tell_loaded(window, loaded)
         context.tasks.spawn(_sign_in(window, context), name="sign in")
+        context.sync.start()
         if files:
             window.receive_files(files)
         try:

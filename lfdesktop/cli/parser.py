@@ -81,7 +81,7 @@ def _link_options(parser: argparse.ArgumentParser) -> None:
     _flag(parser, "receipt", "email a receipt on each download")
 
 
-DESKTOP_OPTIONS = ("--sandbox", "--sandbox-data", "--self-test")
+DESKTOP_OPTIONS = ("--sandbox", "--sandbox-data", "--self-test", "--hidden")
 
 
 def wants_desktop_app(argv: list[str]) -> bool:
@@ -100,8 +100,8 @@ def build() -> argparse.ArgumentParser:
     common = _common(defaults=False)
     parser = _Parser(
         prog="lfdesktop", parents=[_common(defaults=True)],
-        description="lfdesktop: send and receive files through a LiquidFiles server. "
-                    "Without a command it opens the desktop app (lfdesktop [--sandbox] [--self-test] [FILE...]).",
+        description="lfdesktop: send and receive files through a LiquidFiles server. Without a command it opens "
+                    "the desktop app (lfdesktop [--sandbox] [--hidden] [--self-test] [FILE...]).",
     )
     parser.add_argument("--version", action="version", version=f"lfdesktop {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

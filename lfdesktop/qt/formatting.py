@@ -131,6 +131,20 @@ _ACTIVITIES = ("uploading", "downloading", "queued", "paused", "done", "failed",
 _ALWAYS_SHOWN = ("uploading", "downloading", "queued", "paused", "failed")
 
 
+def overall_progress(snapshots: Sequence[TransferSnapshot]) -> float | None:
+    """How far the unfinished transfers are together, 0..1; None when there are none (or no sizes yet)."""
+    active = [snapshot for snapshot in snapshots if snapshot.state in _ACTIVE]
+    size = sum(snapshot.size for snapshot in active)
+    if size <= 0:
+        return None
+    return sum(min(snapshot.done, snapshot.size) for snapshot in active) / size
+
+
+def moving(snapshots: Sequence[TransferSnapshot]) -> bool:
+    """Whether any transfer runs or waits for its turn (paused ones wait for the user)."""
+    return any(snapshot.state in (TransferState.QUEUED, *_MOVING) for snapshot in snapshots)
+
+
 def summary_text(snapshots: Sequence[TransferSnapshot]) -> str:
     """The status bar's line: "2 uploading, 1 queued · 45.3 MB/s · 1 min left", or "No transfers".
 

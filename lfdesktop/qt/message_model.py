@@ -6,6 +6,7 @@ text, file names), so typing never reaches back into the messages. Rows are keye
 adds what is new and updates what changed, and the selection follows its messages through sorts.
 """
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -171,6 +172,11 @@ class MessageTableModel(QAbstractTableModel):
 
     def newest(self) -> datetime | None:
         return max((row.message.created_at for row in self._rows if row.message.created_at), default=None)
+
+    def latest(self, count: int) -> list[Message]:
+        """The ``count`` newest messages, newest first."""
+        dated = [(row.message.created_at, row.message) for row in self._rows if row.message.created_at]
+        return [message for _, message in heapq.nlargest(count, dated, key=lambda pair: pair[0])]
 
     def haystack(self, row: int) -> str:
         return self._rows[row].haystack

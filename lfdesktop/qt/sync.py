@@ -7,7 +7,6 @@ starts that pass at once.
 """
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -26,8 +25,6 @@ from lfdesktop.sync.syncer import Syncer, SyncStatus
 from .network import NetworkWatch
 from .session import NotSignedIn, Sessions, account_server
 from .tasks import Tasks
-
-log = logging.getLogger(__name__)
 
 # The overall status is the most pressing of the accounts' (offline first).
 _URGENCY = (SyncStatus.OFFLINE, SyncStatus.FAILED, SyncStatus.SYNCING, SyncStatus.IDLE)

@@ -8,6 +8,7 @@ a widget.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from enum import Enum, IntEnum
 from pathlib import Path
 from typing import Any
@@ -247,6 +248,10 @@ class TransferController(QObject):
         self.model = model
         self.queue = model.queue
         self._summary = formatting.summary_text(model.snapshots())
+        self.paused_until: datetime | None = None  # "pause for an hour": when all resume
+        self._resume_timer = QTimer(self)
+        self._resume_timer.setSingleShot(True)
+        self._resume_timer.timeout.connect(self.resume_all)
         model.refreshed.connect(self._update_summary)
 
     def perform(self, action: TransferAction, transfer_id: int) -> bool:
@@ -281,10 +286,27 @@ class TransferController(QObject):
         self.model.refresh()
 
     def resume_all(self) -> None:
-        self.queue.resume()  # the queue as a whole too, should anyone have paused it
+        self._resume_timer.stop()
+        self.paused_until = None
+        self.queue.resume()  # the queue as a whole too, after "pause for an hour"
         for transfer_id in self._offering(TransferAction.RESUME):
             self.queue.resume(transfer_id)
         self.model.refresh()
+
+    def pause_all_for(self, seconds: int) -> None:
+        """Hold the whole queue, transfers added meanwhile too (sync's downloads), then resume all."""
+        self.queue.pause()
+        self.paused_until = datetime.now().astimezone() + timedelta(seconds=seconds)
+        self._resume_timer.start(seconds * 1000)
+        self.model.refresh()
+
+    @property
+    def can_pause(self) -> bool:
+        return self.paused_until is None and bool(self._offering(TransferAction.PAUSE))
+
+    @property
+    def can_resume(self) -> bool:
+        return self.paused_until is not None or bool(self._offering(TransferAction.RESUME))
 
     def clear_finished(self) -> None:
         self.queue.clear_finished()

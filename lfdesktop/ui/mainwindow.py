@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from lfdesktop import __version__
+from lfdesktop.accounts.autostart import for_this_os
 from lfdesktop.api.models import Attachment
 from lfdesktop.qt.context import AppContext
 from lfdesktop.qt.session import NotSignedIn, SignedIn
 from lfdesktop.qt.transfers import TransferController, TransferTableModel
+from lfdesktop.sync.notify import Notification
+from lfdesktop.sync.report import SyncReport
 
 from .downloadlog import DownloadLogPane
 from .filedrops import AdminPane
@@ -36,10 +39,12 @@ from .layouts import split
 from .links import LinksPane
 from .messages import InboxPane, SentPane
 from .notices import Notices
+from .preferences import PreferencesDialog
 from .send import SendPane
 from .signin import SignInDialog
 from .theme import set_style_property
 from .transfers import TransferView
+from .tray import Tray, sync_text
 
 APP_TITLE = "lfdesktop"
 
@@ -68,15 +73,19 @@ PANES = (
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, tray_available: bool = False) -> None:
+        """``tray_available``: the desktop has a system tray (``QSystemTrayIcon.isSystemTrayAvailable()``); the
+        window then has a tray icon, and closing it can leave the app running there."""
         super().__init__(parent)
         self.context = context
         self.sessions = context.sessions
+        self.tray_available = tray_available
         self.setWindowTitle(APP_TITLE + (" — Demo server" if context.demo else ""))
         self.setWindowIcon(app_icon())
         self.setMinimumSize(QSize(760, 520))
         self.resize(1180, 780)
         self._sign_in_dialog: SignInDialog | None = None
+        self._preferences: PreferencesDialog | None = None
 
         self.notices = Notices()
         self.sidebar = self._build_sidebar()
@@ -92,6 +101,9 @@ class MainWindow(QMainWindow):
         links = self._pane_widgets["links"]
         assert isinstance(links, LinksPane)
         self.links_pane = links
+        inbox = self._pane_widgets["inbox"]
+        assert isinstance(inbox, InboxPane)
+        self.inbox_pane = inbox
         self._connect_panes()
 
         self.transfer_model = TransferTableModel(context.queue, parent=self)
@@ -119,8 +131,12 @@ class MainWindow(QMainWindow):
         self.sessions.connection_changed.connect(self._on_connection_changed)
         self.sessions.settings_changed.connect(lambda _: self._rebuild_account_menu())
         self.transfers.summary_changed.connect(self.transfer_summary.setText)
+        context.sync.status_changed.connect(self._show_sync_status)
+        context.sync.notify.connect(self.tell)
+        context.sync.synced.connect(self._on_synced)
         self._on_active_changed(self.sessions.active)
         self.show_pane("send")
+        self.tray = Tray(self) if tray_available else None
 
     # ---- building ----
 
@@ -153,8 +169,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.send_files_action = self._action("Send Files...", "add-file", QKeySequence.StandardKey.Open,
-                                              lambda: self._choose_files("send"))
-        self.new_link_action = self._action("New FileLink...", "link", "Ctrl+L", lambda: self._choose_files("links"))
+                                              lambda: self.choose_files("send"))
+        self.new_link_action = self._action("New FileLink...", "link", "Ctrl+L", lambda: self.choose_files("links"))
+        self.preferences_action = self._action("Preferences...", "settings", QKeySequence.StandardKey.Preferences,
+                                               self.open_preferences)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.pause_all_action = self._action("Pause All Transfers", "pause", None, self.transfers.pause_all)
         self.resume_all_action = self._action("Resume All Transfers", "resume", None, self.transfers.resume_all)
         self.sign_in_action = self._action("Sign In to Another Account...", "account", None, self.open_sign_in)
@@ -167,6 +186,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.send_files_action, self.new_link_action])
         file_menu.addSeparator()
         file_menu.addActions([self.pause_all_action, self.resume_all_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.account_menu = menus.addMenu("&Account")
@@ -205,9 +226,13 @@ class MainWindow(QMainWindow):
         self.connection_label.setAccessibleName("Connection")
         self.transfer_summary = QLabel(self.transfers.summary())
         self.transfer_summary.setAccessibleName("Transfers")
+        self.sync_status = QLabel()
+        self.sync_status.setAccessibleName("Background sync")
         bar.addWidget(self.account_label)
         bar.addWidget(self.connection_label, 1)
+        bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.transfer_summary)
+        self._show_sync_status()
 
     def _rebuild_account_menu(self) -> None:
         menu = self.account_menu
@@ -269,7 +294,16 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def _choose_files(self, key: str) -> None:
+    def open_message(self, account: str | None, message_id: str) -> None:
+        """A message of the inbox (of ``account``, switched to first when another one is active), opened."""
+        self.bring_forward()
+        active = self.sessions.active
+        if account is not None and (active is None or active.key != account):
+            self.switch_account(account)
+        self.show_pane("inbox")
+        self.inbox_pane.open_message(message_id)
+
+    def choose_files(self, key: str) -> None:
         self.show_pane(key)
         zone = self.send_pane.drop_zone if key == "send" else self.links_pane.new_links.drop_zone
         zone.choose()
@@ -324,6 +358,39 @@ class MainWindow(QMainWindow):
         if active is not None:
             self.context.tasks.spawn(self.sessions.forget(active.key), name="sign out")
 
+    # ---- sync, the tray and preferences ----
+
+    def _show_sync_status(self) -> None:
+        sync = self.context.sync
+        status, detail = sync.status
+        self.sync_status.setText(sync_text(sync.enabled, status, detail, sync.last_synced))
+
+    def _on_synced(self, _report: SyncReport) -> None:
+        self._show_sync_status()
+        self.inbox_pane.controller.refresh()  # the messages sync found show in the inbox and the tray's menu
+
+    def tell(self, notification: Notification) -> None:
+        """Sync's news: the tray's notification, or a notice in the window where there is no tray."""
+        if self.tray is not None:
+            self.tray.tell(notification)
+            return
+        text = f"{notification.title}. {notification.body}".replace("\n", " ")
+        notice = self.notices.show_notice(text, "warning" if notification.problem else "info")
+        if notification.message_id is not None:
+            message_id, account = notification.message_id, notification.account
+            notice.add_action("Open").clicked.connect(lambda: self.open_message(account, message_id))
+
+    def open_preferences(self) -> PreferencesDialog:
+        if self._preferences is not None and self._preferences.isVisible():
+            self._preferences.raise_()
+            return self._preferences
+        dialog = PreferencesDialog(self.context, tray_available=self.tray_available, autostart=for_this_os(),
+                                   parent=self)
+        dialog.finished.connect(lambda _: setattr(self, "_preferences", None))
+        self._preferences = dialog
+        dialog.open()
+        return dialog
+
     def _about(self) -> None:
         self.notices.show_notice(
             f"lfdesktop {__version__}: a desktop client for LiquidFiles servers. API keys are kept in the OS "
@@ -351,10 +418,24 @@ class MainWindow(QMainWindow):
         self.context.quit_requested.set()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Closing the window quits (the tray icon, later, will keep the app running instead). The app's
-        # shutdown saves the layout and closes the window once transfers are stopped and the journal flushed.
-        if not self.context.quit_requested.is_set():
-            self.request_quit()
-            event.ignore()
+        # Closing the window leaves the app in the tray when there is one and the user wants it, or quits: the
+        # app's shutdown saves the layout and closes the window once transfers are stopped and the journal flushed.
+        if self.context.quit_requested.is_set():
+            if self.tray is not None:
+                self.tray.close()
+            super().closeEvent(event)
             return
-        super().closeEvent(event)
+        event.ignore()
+        if self.tray is None or not self.sessions.settings.close_to_tray:
+            self.request_quit()
+            return
+        self.hide()
+        if not self.sessions.settings.tray_hint_shown:
+            self.tray.hint_once()
+            hinted = replace(self.sessions.settings, tray_hint_shown=True)
+            self.context.tasks.spawn(self.sessions.update_settings(hinted), name="remember the tray hint")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.tray is not None:
+            self.tray.seen()
+        super().changeEvent(event)

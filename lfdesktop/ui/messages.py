@@ -109,6 +109,8 @@ class MessagesPane(QWidget):
                        proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
             signal.connect(lambda *_: self._status_timer.start())
         self.controller.unread_changed.connect(self.unread_changed)
+        self._opening: str | None = None  # a message to open once the list has it
+        self.controller.refreshed.connect(self._open_fetched)
         notifier().changed.connect(self._use_colors)
         context.sessions.active_changed.connect(self._on_active_changed)
         self._use_colors()
@@ -163,6 +165,17 @@ class MessagesPane(QWidget):
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
+
+    def open_message(self, message_id: str) -> None:
+        """Select a message now, or once the list has it (one that just arrived: the list is fetched again)."""
+        self.search.clear()  # a search typed earlier must not hide it
+        self._opening = None if self.select_message(message_id) else message_id
+        if self._opening is not None:
+            self.controller.refresh()
+
+    def _open_fetched(self) -> None:
+        if self._opening is not None and self.select_message(self._opening):
+            self._opening = None
 
     def current_message(self) -> Message | None:
         return self.view.message

@@ -40,7 +40,7 @@ def test_version(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize(("argv", "window"), [
-    ([], True), (["--sandbox"], True), (["--self-test"], True), (["report.pdf", "photos"], True),
+    ([], True), (["--sandbox"], True), (["--self-test"], True), (["--hidden"], True), (["report.pdf", "photos"], True),
     (["inbox"], False), (["--json", "inbox"], False), (["--help"], False), (["--version"], False),
 ])
 def test_without_a_command_the_desktop_app_opens(argv: list[str], window: bool) -> None:
