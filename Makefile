@@ -8,7 +8,7 @@ DEMO_DATA ?= .sandbox-data
 QT_DEBS := libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
 QT_LIBS := libGL.so.1 libEGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libdbus-1.so.3 libglib-2.0.so.0
 
-.PHONY: demo sandbox test lint bench screenshots package sysdeps constraints clean
+.PHONY: demo sandbox test lint bench screenshots xdisplay package sysdeps constraints clean
 
 # The desktop app on a built-in demo server with sample data (your real accounts and keyring are untouched).
 demo: sysdeps $(VENV)/.installed
@@ -80,13 +80,17 @@ constraints: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) build dist *.egg-info
 
-# docs/screenshots/*.png from a real window under Xvfb (Qt's xcb platform needs these libraries too).
-XVFB_DEBS := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
-             libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0
-screenshots: sysdeps $(VENV)/.installed
-	@if ! command -v xvfb-run >/dev/null || ! ldconfig -p | grep -q libxcb-cursor.so.0; then \
+# docs/screenshots/*.png from a real window under Xvfb (Qt's xcb platform needs these libraries too), and the tray's
+# from a real tray host (trayer). tests/ui/test_tray_host.py needs the same: CI runs 'make xdisplay' first.
+XVFB_DEBS := xvfb xauth trayer libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
+             libxcb-randr0 libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0
+xdisplay:
+	@if ! command -v xvfb-run >/dev/null || ! command -v trayer >/dev/null || ! ldconfig -p | grep -q libxcb-cursor.so.0; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(XVFB_DEBS) >/dev/null; \
-	  else echo "Needs Xvfb and Qt's X11 libraries: sudo apt-get install $(XVFB_DEBS)" >&2; exit 1; fi; \
+	  else echo "Needs Xvfb, trayer and Qt's X11 libraries: sudo apt-get install $(XVFB_DEBS)" >&2; exit 1; fi; \
 	fi
+
+screenshots: sysdeps xdisplay $(VENV)/.installed
 	xvfb-run -a -s "-screen 0 1440x900x24" $(BIN)/python docs/screenshots/take.py
+	xvfb-run -a -s "-screen 0 1440x900x24" $(BIN)/python docs/screenshots/tray.py

@@ -1,9 +1,11 @@
 """What a sync pass tells the user: at most ONE notification per pass, never one per file; and each cause of
 trouble (a full disk, a refused key) at most once an hour, however many files or passes it spoils."""
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from lfdesktop.accounts.settings import account_key
 
@@ -38,7 +40,7 @@ class Telling:
             trouble.append(notes[0] if len(notes) == 1 else f"{len(notes)} expired messages skipped")
         if report.messages:
             first = report.messages[0]
-            where = f"Saved in {first.folder if len(report.messages) == 1 else report.folder}"
+            where = f"Saved in {_shown(first.folder if len(report.messages) == 1 else report.folder)}"
             return Notification(report.summary(), "\n".join([where, *trouble]), problem=False,
                                  account=account_key(report.server_url, report.account), message_id=first.id)
         if not trouble:
@@ -58,3 +60,11 @@ class Telling:
             return False
         self._told[cause] = now
         return True
+
+
+def _shown(folder: Path) -> str:
+    """``~/Downloads/LiquidFiles`` on Linux and macOS, where ``~`` is how people write their home folder."""
+    home = Path.home()
+    if os.name == "posix" and folder.is_relative_to(home):
+        return str(Path("~") / folder.relative_to(home))
+    return str(folder)

@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         if self._sign_in_dialog is not None and self._sign_in_dialog.isVisible():
             self._sign_in_dialog.raise_()
             return self._sign_in_dialog
+        if not self.isVisible():  # started hidden in the tray: signing in needs the user
+            self.bring_forward()
         dialog = SignInDialog(self.context, self, server=server, email=email)
         if reason:
             dialog.show_problem_text(reason)

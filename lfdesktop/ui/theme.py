@@ -108,6 +108,8 @@ QFrame#banner QLabel { background: transparent; }
 QStatusBar { background: $sidebar; border-top: 1px solid $border; }
 QStatusBar::item { border: none; }
 QStatusBar QLabel { color: $muted; padding: 0px 6px; }
+QBalloonTip QLabel { color: black; } /* Qt's own notification bubble (trays without a notification service) is
+                                        pale yellow in either scheme: its text must stay dark */
 QStatusBar QLabel[problem="true"] { color: $error; }
 """)
 

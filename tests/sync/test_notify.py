@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from lfdesktop.accounts.settings import account_key
 from lfdesktop.api.errors import NetworkError, NotFound
 from lfdesktop.sync.notify import Notification, Telling
@@ -42,6 +44,14 @@ def test_new_files_make_one_notification_that_opens_the_first_message() -> None:
         account=account_key(SERVER, "ann@example.com"), message_id="m1")
     one = telling.about_pass(report(message(3, "bob@partner.example", 1)))
     assert one is not None and one.body == f"Saved in {ROOT / 'bob@partner.example' / '2026-11-22 Report 3'}"
+
+
+def test_a_folder_in_the_home_folder_is_shown_from_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    synced = SyncReport(SERVER, "ann@example.com", tmp_path / "Downloads" / "LiquidFiles")
+    synced.messages.extend([message(1, "bob@partner.example", 1), message(2, "bob@partner.example", 1)])
+    told = Telling().about_pass(synced)
+    assert told is not None and told.body == "Saved in ~/Downloads/LiquidFiles"
 
 
 def test_a_pass_with_nothing_new_tells_nothing() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon
 
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.settings import AccountSettings, Settings, save_settings
@@ -94,9 +94,40 @@ def top_window() -> MainWindow | None:
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
 
 
-def start_app(tmp_path: Path, paths: AppPaths, demo_root: Path | None = None) -> "asyncio.Task[int]":
+def start_app(tmp_path: Path, paths: AppPaths, demo_root: Path | None = None, *, hidden: bool = False,
+              ) -> "asyncio.Task[int]":
     instance = SingleInstance(instance_name(paths.config_dir))
-    return asyncio.ensure_future(run_app(QApplication.instance(), paths, [], demo_root, instance, tmp_path / "app.log"))
+    instance.listen()
+    return asyncio.ensure_future(run_app(QApplication.instance(), paths, [], demo_root, instance, tmp_path / "app.log",
+                                         hidden=hidden))
+
+
+def test_hidden_starts_in_the_tray_and_a_second_launch_brings_the_window(tmp_path, app_paths, keyring_backend, qtbot,
+                                                                         monkeypatch):
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", lambda: True)  # offscreen has none of its own
+    app = start_app(tmp_path, app_paths, hidden=True)
+
+    def this_apps_window() -> MainWindow | None:  # not one an earlier test closed
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w.context.paths == app_paths), None)
+
+    qtbot.waitUntil(lambda: this_apps_window() is not None, timeout=20000)
+    window = this_apps_window()
+    qtbot.wait(200)
+    assert not window.isVisible() and window.tray is not None
+
+    assert SingleInstance(instance_name(app_paths.config_dir)).hand_over([])  # the user starts lfdesktop again
+    qtbot.waitUntil(window.isVisible, timeout=10000)
+    window.quit_action.trigger()
+    qtbot.waitUntil(app.done, timeout=20000)
+
+
+def test_hidden_without_a_tray_shows_the_window(tmp_path, app_paths, keyring_backend, qtbot):
+    app = start_app(tmp_path, app_paths, hidden=True)  # the offscreen platform has no tray
+    qtbot.waitUntil(lambda: top_window() is not None, timeout=20000)
+    assert top_window().tray is None
+    top_window().close()  # without a tray, closing the window quits
+    qtbot.waitUntil(app.done, timeout=20000)
 
 
 def test_demo_mode_signs_in_to_its_own_server_and_quits_in_order(tmp_path, app_paths, keyring_backend, qtbot,

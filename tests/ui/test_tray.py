@@ -28,9 +28,6 @@ from tests.sync.test_syncer import free_port
 
 WAIT_MS = 30_000  # a bound for a broken build, not a measurement
 
-# The offscreen platform has no tray of its own: Qt says so while the icon is made.
-pytestmark = pytest.mark.qt_log_ignore("systemTrayWindowChanged", "QSystemTrayIcon", "propagateSizeHints")
-
 
 @pytest.fixture
 def window(context: AppContext, shown: Callable[..., MainWindow]) -> MainWindow:
