@@ -103,8 +103,10 @@ def start_app(tmp_path: Path, paths: AppPaths, demo_root: Path | None = None, *,
 
 
 def test_hidden_starts_in_the_tray_and_a_second_launch_brings_the_window(tmp_path, app_paths, keyring_backend, qtbot,
-                                                                         monkeypatch):
+                                                                         monkeypatch, sandbox):
     monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", lambda: True)  # offscreen has none of its own
+    save_settings(app_paths.settings_file, Settings().with_account(AccountSettings(sandbox.url, ALICE.email)))
+    keyring_backend.set_password("lfdesktop", f"{ALICE.email} on {sandbox.url}", ALICE.api_key)
     app = start_app(tmp_path, app_paths, hidden=True)
 
     def this_apps_window() -> MainWindow | None:  # not one an earlier test closed
@@ -113,7 +115,7 @@ def test_hidden_starts_in_the_tray_and_a_second_launch_brings_the_window(tmp_pat
 
     qtbot.waitUntil(lambda: this_apps_window() is not None, timeout=20000)
     window = this_apps_window()
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: window.sessions.active is not None, timeout=20000)  # signed in, in the background
     assert not window.isVisible() and window.tray is not None
 
     assert SingleInstance(instance_name(app_paths.config_dir)).hand_over([])  # the user starts lfdesktop again
