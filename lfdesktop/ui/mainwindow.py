@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closing the window leaves the app in the tray when there is one and the user wants it, or quits: the
         # app's shutdown saves the layout and closes the window once transfers are stopped and the journal flushed.
-        if self.context.quit_requested.is_set():
+        if self.context.quit_requested.is_set() or self.context.closed:
             if self.tray is not None:
                 self.tray.close()
             super().closeEvent(event)
