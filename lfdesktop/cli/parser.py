@@ -152,6 +152,8 @@ def build() -> argparse.ArgumentParser:
 
     sync = command("sync", "download new messages' files into a sync folder, verified; again every few minutes")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
+    sync.add_argument("--again", action="store_true",
+                      help="fetch files deleted from the sync folder again (otherwise a deleted file stays deleted)")
     sync.add_argument("--folder", type=Path, metavar="DIR",
                       help="where files go: DIR/<sender>/<date> <subject>/ (default: the setting, else "
                            "LiquidFiles in your downloads folder)")

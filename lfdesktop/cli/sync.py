@@ -12,7 +12,7 @@ from typing import Any
 
 from lfdesktop.accounts.settings import aload_settings
 from lfdesktop.api.errors import NetworkError
-from lfdesktop.sync.engine import SyncTarget, sync_pass
+from lfdesktop.sync.engine import SyncTarget, fetch_deleted_again, sync_pass
 from lfdesktop.sync.journal import SyncJournal
 from lfdesktop.sync.report import SyncReport
 from lfdesktop.sync.rules import rules_from
@@ -36,6 +36,9 @@ async def sync(ctx: Context) -> None:
     journal = await SyncJournal.open(ctx.paths.data_dir)
     try:
         target = SyncTarget(ctx.client, account.email, journal, folder, rules)
+        if args.again:
+            count = await fetch_deleted_again(target)
+            print(f"lfdesktop: {count} deleted file(s) will be fetched again", file=sys.stderr, flush=True)
         if args.once:
             report = await sync_pass(target)
             _show(ctx, report, quiet=False)

@@ -7,6 +7,7 @@ starts that pass at once.
 """
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -14,8 +15,8 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal
 
 from lfdesktop.accounts.settings import Settings
-from lfdesktop.api.errors import AuthError
-from lfdesktop.sync.engine import SyncTarget, queued, sync_pass
+from lfdesktop.api.errors import ApiError, AuthError
+from lfdesktop.sync.engine import SyncTarget, fetch_deleted_again, queued, sync_pass
 from lfdesktop.sync.journal import SyncJournal
 from lfdesktop.sync.notify import Notification, Telling
 from lfdesktop.sync.report import SyncReport
@@ -25,6 +26,8 @@ from lfdesktop.sync.syncer import Syncer, SyncStatus
 from .network import NetworkWatch
 from .session import NotSignedIn, Sessions, account_server
 from .tasks import Tasks
+
+log = logging.getLogger(__name__)
 
 # The overall status is the most pressing of the accounts' (offline first).
 _URGENCY = (SyncStatus.OFFLINE, SyncStatus.FAILED, SyncStatus.SYNCING, SyncStatus.IDLE)
@@ -121,17 +124,31 @@ class SyncController(QObject):
 
     # ---- one pass ----
 
+    async def fetch_deleted_again(self) -> int:
+        """Files deleted from the sync folder are fetched again, by a pass started now (while sync is on);
+        how many. Accounts that cannot be reached now are left as they are."""
+        count = 0
+        for account in self.sessions.settings.accounts:
+            try:
+                count += await fetch_deleted_again(await self._target(account.key))
+            except ApiError as error:
+                log.info("Deleted files of %s not asked for again: %s", account.email, error)
+        self.sync_now()
+        return count
+
     async def _pass(self, key: str) -> SyncReport:
+        return await sync_pass(await self._target(key))
+
+    async def _target(self, key: str) -> SyncTarget:
         try:
             signed_in = await self.sessions.connected(key)
         except NotSignedIn as problem:  # no key stored: the same for sync as a key the server refused
             raise AuthError(f"Sign in to sync this account ({problem})") from None
         settings = self.sessions.settings
-        target = SyncTarget(
+        return SyncTarget(
             signed_in.client, signed_in.account.email, await self._opened_journal(),
             settings.sync_folder_path(self.sessions.paths), rules_from(settings), queued(self.sessions.queue),
         )
-        return await sync_pass(target)
 
     async def _opened_journal(self) -> SyncJournal:
         async with self._journal_opening:

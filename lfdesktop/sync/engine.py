@@ -24,7 +24,7 @@ from lfdesktop.transfer.errors import Cancelled, TransferError
 from lfdesktop.transfer.queue import TransferQueue
 from lfdesktop.transfer.safenames import safe_filename, with_suffix
 
-from .journal import Scope, SyncJournal
+from .journal import FETCHED, Scope, SyncJournal
 from .layout import message_folders
 from .planner import MessagePlan, plan
 from .report import SyncedFile, SyncedMessage, SyncReport
@@ -98,6 +98,19 @@ async def sync_pass(target: SyncTarget, *, today: date | None = None) -> SyncRep
             report.stopped = str(error)
             break
     return report
+
+
+async def fetch_deleted_again(target: SyncTarget) -> int:
+    """Files fetched earlier and deleted from the sync folder since are fetched by the next pass (the user asked
+    for them: sync never fetches a deleted file again on its own). How many there are."""
+    scope = target.scope
+    view = await target.journal.view(scope)
+    deleted = await asyncio.to_thread(
+        lambda: [record.key for record in view.files.values()
+                 if record.state == FETCHED and record.local_path is not None and not record.local_path.exists()]
+    )
+    await target.journal.forget(scope, deleted)
+    return len(deleted)
 
 
 async def _fetch_message(target: SyncTarget, step: MessagePlan, report: SyncReport) -> None:

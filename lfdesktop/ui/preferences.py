@@ -163,6 +163,14 @@ class PreferencesDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         column.addSpacing(8)
         column.addWidget(self.summary)
+        self.deleted_hint = hint_label("Files you delete from the sync folder are not downloaded again.",
+                                       name="Deleted files")
+        self.fetch_deleted = QPushButton("Download Them Again")
+        self.fetch_deleted.setAccessibleName("Download files deleted from the sync folder again")
+        deleted_row = QHBoxLayout()
+        deleted_row.addWidget(self.deleted_hint, 1)
+        deleted_row.addWidget(self.fetch_deleted)
+        column.addLayout(deleted_row)
         column.addStretch(1)  # extra height below the form, not between its rows
 
         self.sync_enabled.toggled.connect(self._update_sync)
@@ -172,7 +180,19 @@ class PreferencesDialog(QDialog):
         self.subjects.textChanged.connect(self._update_sync)
         self.choose_folder.clicked.connect(self._choose_folder)
         self.open_folder.clicked.connect(self._open_folder)
+        self.fetch_deleted.clicked.connect(
+            lambda: self.context.tasks.spawn(self._fetch_deleted_again(), name="fetch deleted files again"))
         return page
+
+    async def _fetch_deleted_again(self) -> None:
+        self.fetch_deleted.setEnabled(False)
+        try:
+            count = await self.context.sync.fetch_deleted_again()
+        finally:
+            self.fetch_deleted.setEnabled(True)
+        when = "now" if self.context.sync.enabled else "when background sync is on"
+        self.deleted_hint.setText(f"{count} deleted file{'s' if count != 1 else ''} will be downloaded again {when}."
+                                  if count else "No file was deleted from the sync folder.")
 
     def _update_sync(self) -> None:
         """Controls under the checkbox follow it (keeping their values); the summary follows every edit."""

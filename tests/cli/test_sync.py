@@ -49,6 +49,24 @@ def test_sync_once_fetches_new_files_verified_and_a_second_run_fetches_nothing(
     assert downloads_of(server, sent["id"]) == 2
 
 
+def test_a_deleted_file_stays_deleted_until_sync_is_asked_again(
+    fresh_sandbox: Callable[..., SandboxProcess], tmp_path: Path
+) -> None:
+    server = fresh_sandbox()
+    cli = cli_for(server, tmp_path)
+    sent = send(server, BOB, "Drafts", {"draft.pdf": payload(42)})
+    folder = tmp_path / "Synced"
+    cli.run("sync", "--once", "--folder", folder)
+    (folder / folder_of(sent) / "draft.pdf").unlink()
+
+    assert cli.run("sync", "--once", "--folder", folder, "--json").json()["files"] == 0
+    again = cli.run("sync", "--once", "--again", "--folder", folder, "--json")
+
+    assert again.code == 0 and again.json()["files"] == 1
+    assert again.stderr.strip() == "lfdesktop: 1 deleted file(s) will be fetched again"
+    assert tree(folder) == {f"{folder_of(sent)}/draft.pdf": payload(42)}
+
+
 def test_a_sync_killed_mid_way_completes_without_duplicates_when_run_again(
     fresh_sandbox: Callable[..., SandboxProcess], tmp_path: Path
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from lfdesktop.api.client import LiquidFilesClient
 from lfdesktop.api.models import MessageFile
-from lfdesktop.sync.engine import SyncTarget, queued, sync_pass
+from lfdesktop.sync.engine import SyncTarget, fetch_deleted_again, queued, sync_pass
 from lfdesktop.sync.journal import FAILED, FETCHED, Scope, SyncJournal
 from lfdesktop.sync.report import CANCELLED, MISMATCH
 from lfdesktop.sync.rules import SyncRules
@@ -114,9 +114,7 @@ async def test_a_file_deleted_locally_is_not_fetched_again_unless_asked(
     assert (await sync_pass(target(alice, journal, folder))).messages == []
     assert downloads_of(server, sent["id"]) == 2
 
-    scope = Scope(server.url, ALICE.email)
-    view = await journal.view(scope)
-    await journal.forget(scope, [key for key, record in view.files.items() if record.filename == "a.bin"])
+    assert await fetch_deleted_again(target(alice, journal, folder)) == 1
     report = await sync_pass(target(alice, journal, folder))
 
     assert [file.path.name for file in report.files] == ["a.bin"]

@@ -368,7 +368,7 @@ def test_the_sync_tab_in_dark(open_dialog: Open, dark, screenshot) -> None:
 def test_every_control_is_named_and_tab_follows_reading_order(open_dialog: Open) -> None:
     dialog = open_dialog()
     sync_order = [dialog.tabs.tabBar(), dialog.sync_enabled, dialog.folder, dialog.choose_folder, dialog.open_folder,
-                  dialog.every, dialog.all_messages, dialog.senders, dialog.subjects]
+                  dialog.every, dialog.all_messages, dialog.senders, dialog.subjects, dialog.fetch_deleted]
     dialog.sync_enabled.click()
     chain = focus_chain(dialog.tabs.tabBar(), 40)
     assert [w for w in chain if w in sync_order] == sync_order

@@ -11,12 +11,14 @@ import pytest
 from PySide6.QtNetwork import QNetworkInformation
 from pytestqt.qtbot import QtBot
 
+from lfdesktop.accounts.autostart import XdgAutostart
 from lfdesktop.qt.context import AppContext
 from lfdesktop.qt.network import NetworkWatch
 from lfdesktop.qt.session import SignedIn
 from lfdesktop.sync.notify import Notification
 from lfdesktop.sync.syncer import SyncStatus
 from lfdesktop.transfer.events import TransferState
+from lfdesktop.ui.preferences import PreferencesDialog
 from tests.sandboxproc import ALICE, BOB, SandboxProcess
 from tests.sync.helpers import downloads_of, folder_of, payload, send, tree
 from tests.sync.test_syncer import free_port
@@ -134,3 +136,27 @@ def test_the_network_coming_back_is_said_once(before: QNetworkInformation.Reacha
         watch.reachability_changed(Reachability.Online)
     with qtbot.assertNotEmitted(watch.online_again):
         watch.reachability_changed(Reachability.Online)
+
+
+def test_files_deleted_from_the_sync_folder_come_back_only_when_asked_in_preferences(
+    context: AppContext, sign_in: Callable[..., SignedIn], fresh_sandbox: Callable[..., SandboxProcess],
+    run: Callable[..., object], qtbot: QtBot, tmp_path: Path,
+) -> None:
+    server = fresh_sandbox()
+    sign_in(server, ALICE)
+    sent = send(server, BOB, "Minutes", {"minutes.pdf": payload(44)})
+    folder = tmp_path / "Synced"
+    with qtbot.waitSignal(context.sync.synced, timeout=WAIT_MS):
+        turn_on_sync(context, run, folder)
+    (folder / folder_of(sent) / "minutes.pdf").unlink()
+    one_more_pass(context, qtbot)
+    assert tree(folder) == {} and downloads_of(server, sent["id"]) == 1  # deleted stays deleted
+
+    dialog = PreferencesDialog(context, tray_available=True, autostart=XdgAutostart(tmp_path / "config"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    with qtbot.waitSignal(context.sync.synced, timeout=WAIT_MS):
+        dialog.fetch_deleted.click()
+
+    assert dialog.deleted_hint.text() == "1 deleted file will be downloaded again now."
+    assert tree(folder) == {f"{folder_of(sent)}/minutes.pdf": payload(44)}
