@@ -1,5 +1,6 @@
 """What the benchmarks share: a random test file and its pieces, curl uploads as the docs show, peak RSS."""
 
+import asyncio
 import hashlib
 import json
 import os
@@ -107,3 +108,35 @@ def curl_upload(
     total = time.perf_counter() - started
     attachment: dict[str, Any] = json.loads(answer.read_text())["attachment"]
     return total, timings, attachment
+
+
+TICK = 0.005
+
+
+class StallMeter:
+    """A task on the running loop that sleeps TICK at a time and remembers the most it overslept: the longest
+    stall a GUI on that loop would suffer. ``with StallMeter() as stalls: ...``, then ``stalls.longest``."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self._due = 0.0  # when the pending tick should wake
+
+    async def _tick(self) -> None:
+        while True:
+            self._due = time.perf_counter() + TICK
+            await asyncio.sleep(TICK)
+            self._late()
+
+    def _late(self) -> None:
+        self.longest = max(self.longest, time.perf_counter() - self._due)
+
+    def __enter__(self) -> "StallMeter":
+        self._due = time.perf_counter() + TICK
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._late()  # a stall just before the block ended delays the pending tick past it: count it too
+        self._task.cancel()

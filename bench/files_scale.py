@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from common import BENCH_USER
+from common import BENCH_USER, StallMeter
 from PySide6.QtWidgets import QApplication
 
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
@@ -68,26 +68,6 @@ def fill(sandbox: SandboxProcess, count: int, processing: int) -> None:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-class StallMeter:
-    """The longest gap between the ticks of a 5 ms asyncio ticker: how long the loop was kept from them."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._task = asyncio.ensure_future(self._tick())
-
-    async def _tick(self) -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(0.005)
-            now = time.perf_counter()
-            self.longest = max(self.longest, now - last - 0.005)
-            last = now
-
-    def stop(self) -> float:
-        self._task.cancel()
-        return self.longest
-
-
 async def measure(url: str, paths: AppPaths) -> dict[str, float]:
     async with opened(paths, Settings(), SecretStore.session_only()) as context:
         verified = await verify_key(url, BENCH_USER.api_key, TlsOptions())
@@ -111,14 +91,13 @@ async def measure(url: str, paths: AppPaths) -> dict[str, float]:
         pane.details.repaint()
         selected = time.perf_counter()
 
-        meter = StallMeter()
-        begin = time.perf_counter()
-        controller._polling = True  # one round, as the timer starts it
-        await controller._poll_processing(signed_in)
-        polled = time.perf_counter()
-        stall = meter.stop()
+        with StallMeter() as stalls:
+            begin = time.perf_counter()
+            controller._polling = True  # one round, as the timer starts it
+            await controller._poll_processing(signed_in)
+            polled = time.perf_counter()
         return {"listing": answered - started, "reset and paint": painted - answered,
-                "select": selected - painted, "poll round": polled - begin, "longest stall": stall}
+                "select": selected - painted, "poll round": polled - begin, "longest stall": stalls.longest}
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ from common import (
     BENCH_USER,
     MB,
     MIB,
+    StallMeter,
     curl_upload,
     peak_rss_bytes,
     settle_disk,
@@ -31,30 +32,6 @@ from common import (
 from lfdesktop.api.client import LiquidFilesClient
 from lfdesktop.transfer.upload import Uploader, UploadOptions
 from tests.sandboxproc import start_sandbox
-
-TICK = 0.005
-
-
-class StallMeter:
-    """A task that sleeps TICK at a time and remembers the most it overslept."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._task: asyncio.Task[None] | None = None
-
-    async def _tick(self) -> None:
-        while True:
-            expected = time.perf_counter() + TICK
-            await asyncio.sleep(TICK)
-            self.longest = max(self.longest, time.perf_counter() - expected)
-
-    def __enter__(self) -> "StallMeter":
-        self._task = asyncio.get_running_loop().create_task(self._tick())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._task is not None
-        self._task.cancel()
 
 
 async def lfdesktop_upload(url: str, path: Path, piece_size: int, parallel: int) -> tuple[float, float, str]:

@@ -4,12 +4,15 @@ import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import date
+from typing import TypeVar
 from urllib.parse import quote
 
 from .errors import NotFound
 from .http import DownloadBody, HttpOptions, Session
 from .models import Account, Attachment, Download, Filedrop, FileLink, FileRequest, Message, MessageFile, PieceReceipt
 from .parse import Fields, Many, One, root
+
+T = TypeVar("T")
 
 # What each endpoint answers: its record, under the root keys real servers use (the first is the documented one).
 ACCOUNT = One(Account.from_json, "user", "account")
@@ -47,9 +50,10 @@ def _listed(values: Iterable[str]) -> list[str] | None:
     return list(values) or None
 
 
-async def _downloads_off_loop(body: object) -> list[Download]:
-    """A long log (100,000 rows take seconds to check and build) is read in a worker thread: the loop runs on."""
-    return await asyncio.to_thread(DOWNLOADS.read, body)
+async def _off_loop(reader: Many[T], body: object) -> list[T]:
+    """A long list (100,000 log rows take seconds to check and build; 10,000 messages ~200 ms) is read in a
+    worker thread: the loop, and the window on it, run on."""
+    return await asyncio.to_thread(reader.read, body)
 
 
 class LiquidFilesClient:
@@ -112,7 +116,7 @@ class LiquidFilesClient:
 
     async def attachments(self) -> list[Attachment]:
         """``GET /attachments``: the user's files that have not expired or been deleted."""
-        return ATTACHMENTS.read(await self._get("/attachments"))
+        return await _off_loop(ATTACHMENTS, await self._get("/attachments"))
 
     async def attachment(self, attachment_id: str) -> Attachment:
         return ATTACHMENT.read(await self._get(_path("/attachments/{}", attachment_id)))
@@ -144,13 +148,14 @@ class LiquidFilesClient:
 
     async def inbox(self, *, sent_after: date | None = None, sent_in_the_last: int | None = None) -> list[Message]:
         """``GET /messages/inbox``; ``sent_in_the_last`` is in hours."""
-        return INBOX.read(await self._get("/messages/inbox", sent_after=sent_after, sent_in_the_last=sent_in_the_last))
+        body = await self._get("/messages/inbox", sent_after=sent_after, sent_in_the_last=sent_in_the_last)
+        return await _off_loop(INBOX, body)
 
     async def sent(
         self, *, sent_after: date | None = None, sent_in_the_last: int | None = None, limit: int | None = None
     ) -> list[Message]:
         body = await self._get("/messages/sent", sent_after=sent_after, sent_in_the_last=sent_in_the_last, limit=limit)
-        return SENT.read(body)
+        return await _off_loop(SENT, body)
 
     async def message(self, message_id: str) -> Message:
         """One message, with fresh one-time ``url``s for its files."""
@@ -177,7 +182,7 @@ class LiquidFilesClient:
         return LINK.read(await self._call("POST", "/link", {"link": fields}))
 
     async def links(self, limit: int | None = None) -> list[FileLink]:
-        return LINKS.read(await self._get("/link", limit=limit))
+        return await _off_loop(LINKS, await self._get("/link", limit=limit))
 
     async def delete_link(self, link_id: str) -> None:
         await self._call("DELETE", _path("/link/{}", link_id))
@@ -200,13 +205,13 @@ class LiquidFilesClient:
 
     async def downloads(self, after: date | None = None) -> list[Download]:
         """Every download of the user's files, on or after ``after``."""
-        return await _downloads_off_loop(await self._get("/downloads", after=after))
+        return await _off_loop(DOWNLOADS, await self._get("/downloads", after=after))
 
     async def message_downloads(self, message_id: str) -> list[Download]:
-        return await _downloads_off_loop(await self._get(_path("/message/{}/downloads", message_id)))
+        return await _off_loop(DOWNLOADS, await self._get(_path("/message/{}/downloads", message_id)))
 
     async def link_downloads(self, link_id: str) -> list[Download]:
-        return await _downloads_off_loop(await self._get(_path("/link/{}/downloads", link_id)))
+        return await _off_loop(DOWNLOADS, await self._get(_path("/link/{}/downloads", link_id)))
 
     # ---- filedrop admin (an admin's key) -------------------------------------------------------------
 
