@@ -52,5 +52,14 @@ class ReadState:
         self.opened.add(message_id)
         return True
 
+    def keep_only(self, message_ids: Iterable[str]) -> bool:
+        """Forget opened messages no longer listed (expired, deleted): the file stays as small as the inbox.
+        True when something was forgotten (the file should be saved)."""
+        kept = self.opened.intersection(message_ids)
+        if len(kept) == len(self.opened):
+            return False
+        self.opened = kept
+        return True
+
     def save(self) -> None:
         write_atomically(self.path, json.dumps({"opened": sorted(self.opened)}).encode("utf-8"))

@@ -138,6 +138,10 @@ class MessageListController(QObject):
             return
         if full:
             self.model.set_messages(messages)
+            state = self._readstate
+            if state is not None and self.period == Period() and state.keep_only(m.id for m in messages):
+                # The whole inbox was listed: opened messages missing from it are gone from the server.
+                self.context.tasks.spawn(asyncio.to_thread(state.save), name="save the inbox's read state")
         else:
             arrived = self.model.merge(messages)
             if arrived:

@@ -32,3 +32,13 @@ def test_a_damaged_file_means_nothing_opened(tmp_path: Path) -> None:
     state.mark_opened("m2")
     state.save()
     assert ReadState.load(tmp_path, "k").opened == {"m2"}
+
+
+def test_messages_no_longer_listed_are_forgotten(tmp_path: Path) -> None:
+    state = ReadState.load(tmp_path, "ann@example.com on https://files.example.com")
+    for message_id in ("a", "b", "c"):
+        state.mark_opened(message_id)
+    assert not state.keep_only(["a", "b", "c", "d"])
+    assert state.keep_only(["b", "d"]) and state.opened == {"b"}
+    state.save()
+    assert ReadState.load(tmp_path, "ann@example.com on https://files.example.com").opened == {"b"}

@@ -169,6 +169,21 @@ def test_opening_marks_read_and_survives_a_restart(make_pane, sign_in, sandbox, 
     assert not again.model.index(again.model.row_of(message["id"]), 0).data(Qt.ItemDataRole.FontRole)
 
 
+def test_opened_messages_gone_from_the_server_are_forgotten(make_pane, sign_in, sandbox, qtbot: QtBot, context) -> None:
+    message = send(sandbox, BOB, {"kept.txt": b"kept"})
+    key = sign_in(sandbox, ALICE).key
+    state = ReadState.load(context.paths.data_dir, key)
+    state.mark_opened(message["id"])
+    state.mark_opened("a-message-deleted-since")
+    state.save()
+
+    pane = make_pane()
+    qtbot.waitUntil(lambda: listed(pane, message["id"]), timeout=WAIT_MS)
+
+    qtbot.waitUntil(lambda: ReadState.load(context.paths.data_dir, key).opened == {message["id"]}, timeout=WAIT_MS)
+    assert pane.controller.is_opened(message["id"])
+
+
 def test_download_all_lands_verified_files_in_the_chosen_folder(
     make_pane, sign_in, sandbox, qtbot: QtBot, tmp_path: Path, screenshot
 ) -> None:
