@@ -75,6 +75,7 @@ class StagedUploads(QObject):
         self.items: list[StagedUpload] = []
         self.signed_in: SignedIn | None = context.sessions.active
         self._batches = 0
+        self._set_aside: dict[str, list[StagedUpload]] = {}  # other accounts' staged files, by account key
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.refresh)
@@ -190,11 +191,21 @@ class StagedUploads(QObject):
         previous, self.signed_in = self.signed_in, signed_in
         if previous is None or (signed_in is not None and signed_in.key == previous.key):
             return
-        # Files uploaded to one account cannot be sent or linked from another: start afresh.
-        for item in self.items:
-            if not item.state.finished:
-                self.context.queue.cancel(item.transfer_id)
-        self.clear()
+        if signed_in is None:  # signed out: that account's uploads have nowhere to go
+            for item in self.items:
+                if not item.state.finished:
+                    self.context.queue.cancel(item.transfer_id)
+            self.clear()
+            return
+        # Files uploaded to one account cannot be sent or linked from another: each account keeps its own,
+        # uploading on meanwhile (its client stays open), and has them back when it is the active one again.
+        if self.items:
+            self._set_aside[previous.key] = self.items
+        self.items = self._set_aside.pop(signed_in.key, [])
+        self.changed.emit()
+        if self.items:
+            self._timer.start()
+            self.refresh()  # what finished while set aside
 
 
 async def _delete_unused(client: LiquidFilesClient, attachment_id: str, name: str) -> None:

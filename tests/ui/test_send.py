@@ -313,17 +313,39 @@ def test_files_dropped_anywhere_on_the_pane_or_handed_over_are_staged_and_a_fail
     assert staged_names(pane) == ["later.txt"] and pane.send_button.isEnabled()
 
 
-def test_switching_accounts_starts_afresh(pane: SendPane, sign_in, sandbox, qtbot: QtBot, tmp_path: Path) -> None:
-    sign_in(sandbox, ALICE)
+def test_switching_accounts_sets_the_files_aside_and_switching_back_brings_them(
+    pane: SendPane, sign_in, sandbox, qtbot: QtBot, tmp_path: Path
+) -> None:
+    alice = sign_in(sandbox, ALICE)
     queue = pane.context.queue
-    queue.set_bandwidth(64 * 1024)
+    queue.set_bandwidth(256 * 1024)
     pane.add_files([write(tmp_path / "alices.bin", 2 * 1024 * 1024, 14)])
     qtbot.waitUntil(lambda: bool(pane.controller.staged.items))
     transfer_id = pane.controller.staged.items[0].transfer_id
-    sign_in(sandbox, CAROL)  # her files cannot go out with Alice's uploads
+
+    sign_in(sandbox, CAROL)  # Alice's uploads cannot go out with Carol's message
+
     assert pane.controller.staged.items == [] and not pane.files.isVisible()
-    qtbot.waitUntil(lambda: _state(queue, transfer_id) is TransferState.CANCELLED)
     assert pane.account_hint.text().startswith(CAROL.email)
+    assert _state(queue, transfer_id) not in (TransferState.CANCELLED, TransferState.FAILED)  # uploading on
+    queue.set_bandwidth(None)
+    pane.context.tasks.spawn(pane.context.sessions.switch(alice.key))
+    qtbot.waitUntil(lambda: staged_names(pane) == ["alices.bin"], timeout=UPLOAD_MS)
+    qtbot.waitUntil(lambda: pane.controller.ready, timeout=UPLOAD_MS)
+    assert _state(queue, transfer_id) is TransferState.DONE and pane.files.isVisible()
+
+
+def test_signing_out_cancels_the_staged_uploads(pane: SendPane, sign_in, sandbox, qtbot: QtBot, tmp_path: Path,
+                                                 run) -> None:
+    alice = sign_in(sandbox, ALICE)
+    queue = pane.context.queue
+    queue.set_bandwidth(64 * 1024)
+    pane.add_files([write(tmp_path / "unsent.bin", 2 * 1024 * 1024, 17)])
+    qtbot.waitUntil(lambda: bool(pane.controller.staged.items))
+    transfer_id = pane.controller.staged.items[0].transfer_id
+    run(pane.context.sessions.forget(alice.key))
+    assert pane.controller.staged.items == []
+    qtbot.waitUntil(lambda: _state(queue, transfer_id) is TransferState.CANCELLED)
 
 
 def test_an_uploaded_file_removed_before_sending_is_deleted_from_the_server(
