@@ -10,8 +10,8 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from lfdesktop.api.models import Message
@@ -158,6 +158,9 @@ class Tray(QObject):
         menu.addSeparator()
         if self.sync.enabled:
             self._item("Sync Now", self.sync.sync_now, enabled=self.sync.status[0] is not SyncStatus.SYNCING)
+            folder = self.window.sessions.settings.sync_folder_path(self.window.context.paths)
+            self._item("Open Sync Folder", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))),
+                       enabled=folder.is_dir())
         else:
             self._item("Turn On Background Sync...", self.window.open_preferences)
         self._latest_messages()

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +26,7 @@ from lfdesktop.ui.trayicons import TrayState
 from tests.sandboxproc import ALICE, BOB, SandboxProcess
 from tests.sync.helpers import payload, send
 from tests.sync.test_syncer import free_port
+from tests.ui.test_transfer_list import UrlCatcher
 
 WAIT_MS = 30_000  # a bound for a broken build, not a measurement
 
@@ -105,7 +107,15 @@ def test_the_tray_shows_offline_while_the_sandbox_is_down_and_recovers_when_it_i
     qtbot.waitUntil(lambda: tray.state is not TrayState.OFFLINE, timeout=WAIT_MS)
     window.inbox_pane.controller.refresh()
     qtbot.waitUntil(lambda: window.inbox_pane.model.message(sent["id"]) is not None, timeout=WAIT_MS)
-    assert f"{BOB.email}: While you were away" in menu_texts(tray)
+    texts = menu_texts(tray)
+    assert f"{BOB.email}: While you were away" in texts and "Sync Now" in texts
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open")  # type: ignore[arg-type]  # the file manager's place
+    try:
+        action(tray, "Open Sync Folder").trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert catcher.opened == [QUrl.fromLocalFile(str(tmp_path / "Synced"))]
 
 
 def test_the_menu_is_rebuilt_when_opened_and_pause_for_an_hour_holds_every_transfer(
