@@ -55,6 +55,7 @@ class Sessions(QObject):
     active_changed = Signal(object)  # SignedIn | None
     connection_changed = Signal(str, bool)  # status text, whether it is a problem
     settings_changed = Signal(object)  # Settings
+    uploads_resumed = Signal(object)  # SignedIn: its unfinished uploads were queued again (once per run)
 
     def __init__(
         self, paths: AppPaths, secrets: SecretStore, journal: Journal, queue: TransferQueue, settings: Settings,
@@ -185,6 +186,7 @@ class Sessions(QObject):
         resumed = await self.queue.resume_unfinished(signed_in.uploader)
         if resumed:
             log.info("Resuming %d unfinished upload(s) for %s", len(resumed), signed_in.account.email)
+        self.uploads_resumed.emit(signed_in)
         return signed_in
 
 

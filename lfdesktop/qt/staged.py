@@ -5,17 +5,20 @@ Both panes stage files the same way; what happens once a file is up differs (a m
 FileLink is made for each), so that is left to their controllers, which listen to ``uploaded``.
 """
 
+import asyncio
 import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from lfdesktop.accounts.drafts import DraftFile
 from lfdesktop.api.client import LiquidFilesClient
-from lfdesktop.api.errors import ApiError
+from lfdesktop.api.errors import ApiError, NotFound
 from lfdesktop.api.models import Attachment, FileLink
-from lfdesktop.transfer.events import TransferSnapshot, TransferState
+from lfdesktop.transfer.events import Direction, TransferSnapshot, TransferState
 from lfdesktop.transfer.staging import StagedFile, expand, refusal
 
 from .context import AppContext
@@ -128,6 +131,39 @@ class StagedUploads(QObject):
             self.changed.emit()
         return added
 
+    async def restore(self, files: Sequence[DraftFile]) -> None:
+        """Stage a saved draft's files again. An upload the start-up queued again (it was cut short) is followed,
+        not started twice; an uploaded file is staged as it is on the server while it is still there; the others
+        are uploaded (the journal sends only the pieces still missing); a file no longer on disk is said."""
+        signed_in = self.signed_in
+        if signed_in is None:
+            return
+        running = {snapshot.source: snapshot.id for snapshot in self.context.queue.snapshot()
+                   if snapshot.direction is Direction.UPLOAD and not snapshot.state.finished}
+        self._batches += 1
+        restored, again, missing = [], [], []
+        for draft in files:
+            file = StagedFile(Path(draft.path), draft.size, draft.name)
+            if draft.path in running:
+                restored.append(StagedUpload(file, running[draft.path], batch=self._batches))
+            elif draft.attachment_id and await _still_there(signed_in.client, draft.attachment_id):
+                restored.append(StagedUpload(file, next(_reused_ids), batch=self._batches, reused=draft.attachment_id))
+            elif file.path.is_absolute() and await asyncio.to_thread(file.path.is_file):
+                again.append(file.path)
+            else:
+                missing.append(f"{draft.name}: it is no longer on this computer")
+        if self.signed_in is not signed_in:
+            return  # the account changed meanwhile: these files were meant for the other
+        if restored:
+            self.items.extend(restored)
+            self.changed.emit()
+            self._timer.start()
+            self.refresh()
+        if missing:
+            self.refused.emit(missing)
+        if again:
+            await self.add(again)
+
     def remove(self, transfer_id: int) -> None:
         """Unstage a file: its upload is cancelled, or the uploaded file deleted from the server when nothing
         uses it yet (no message was sent with it, no FileLink made for it). A file staged from the Files pane
@@ -206,6 +242,16 @@ class StagedUploads(QObject):
         if self.items:
             self._timer.start()
             self.refresh()  # what finished while set aside
+
+
+async def _still_there(client: LiquidFilesClient, attachment_id: str) -> bool:
+    try:
+        await client.attachment(attachment_id)
+    except NotFound:  # expired or deleted: uploaded again, if the file is still here
+        return False
+    except ApiError as error:  # cannot tell now: kept, and sending says so if it is gone
+        log.info("Could not check the uploaded file %s: %s", attachment_id, error)
+    return True
 
 
 async def _delete_unused(client: LiquidFilesClient, attachment_id: str, name: str) -> None:

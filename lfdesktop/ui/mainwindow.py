@@ -408,6 +408,8 @@ class MainWindow(QMainWindow):
         self.show_pane(settings.last_pane)
 
     async def remember_layout(self) -> None:
+        """At quit: the window's place and pane, and the unsent message as it is this moment."""
+        await self.send_pane.drafts.save_now()
         geometry = base64.b64encode(self.saveGeometry().data()).decode("ascii")
         await self.sessions.update_settings(
             replace(self.sessions.settings, window_geometry=geometry, last_pane=self.current_pane)

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lfdesktop.accounts.drafts import Draft, DraftFile
 from lfdesktop.api.models import Attachment, Message
 from lfdesktop.qt.compose import Compose, SendController
 from lfdesktop.qt.context import AppContext
+from lfdesktop.qt.drafts import DraftKeeper
 from lfdesktop.qt.session import SignedIn
 from lfdesktop.qt.staged_model import RowAction, StagedFilesModel
 from lfdesktop.transfer.events import TransferState
@@ -146,6 +148,12 @@ class SendPane(QWidget):
             field.changed.connect(self._update_send)
         context.sessions.active_changed.connect(self._on_active_changed)
         context.sessions.settings_changed.connect(self._on_settings_changed)
+        self.drafts = DraftKeeper(context, self.draft, self)
+        self.drafts.restored.connect(self._restore_draft)
+        for edited in (self.to.edit.textChanged, self.cc.edit.textChanged, self.bcc.edit.textChanged,
+                       self.subject.textChanged, self.message.textChanged, controller.staged_changed,
+                       controller.staged.progressed):
+            edited.connect(self.drafts.changed)
         self._on_settings_changed()
         self._on_active_changed(context.sessions.active)
         self._show_files()
@@ -170,6 +178,23 @@ class SendPane(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def draft(self) -> Draft:
+        """What is typed and staged, kept across restarts (``qt.drafts``)."""
+        files = tuple(DraftFile(str(item.file.path), item.file.name, item.file.size, item.attachment_id)
+                      for item in self.controller.staged.items if item.state is not TransferState.CANCELLED)
+        return Draft(self.to.edit.text(), self.cc.edit.text(), self.bcc.edit.text(), self.subject.text(),
+                     self.message.toPlainText(), files)
+
+    def _restore_draft(self, draft: Draft) -> None:
+        self.to.edit.setText(draft.to)
+        self.cc.edit.setText(draft.cc)
+        self.bcc.edit.setText(draft.bcc)
+        self._show_copies(False)  # shown when the draft has copies
+        self.subject.setText(draft.subject)
+        self.message.setPlainText(draft.message)
+        self.context.tasks.spawn(self.controller.staged.restore(draft.files), name="restore the draft's files")
+        self.notices.show_notice("Your unsent message is back as you left it.", "info")
 
     def compose(self) -> Compose:
         return Compose(

@@ -165,6 +165,8 @@ def test_a_quit_during_an_upload_resumes_on_the_next_start(tmp_path, app_paths, 
                     timeout=20000)
     window = top_window()
     window.receive_files([str(big)])
+    window.send_pane.to.edit.setText("bob@partner.example, car")  # half typed
+    window.send_pane.subject.setText("The big one")
 
     def pieces_stored() -> int:
         with server.db() as db:
@@ -183,6 +185,11 @@ def test_a_quit_during_an_upload_resumes_on_the_next_start(tmp_path, app_paths, 
     qtbot.waitUntil(lambda: window.transfer_model.snapshots()[0].state == "done", timeout=60000)
     assert window.transfer_model.snapshots()[0].checksum == "verified"
     assert pieces_stored() == 8  # only the missing pieces were sent again
+    send = window.send_pane  # the unsent message is back, following the resumed upload (not a second one)
+    assert (send.to.edit.text(), send.subject.text()) == ("bob@partner.example, car", "The big one")
+    qtbot.waitUntil(lambda: send.controller.ready, timeout=20000)
+    assert [item.file.name for item in send.controller.staged.items] == ["big.bin"]
+    assert window.transfer_model.rowCount() == 1
     screenshot(window, "resumed")
     window.quit_action.trigger()
     qtbot.waitUntil(app.done, timeout=20000)

@@ -1,6 +1,7 @@
 """The Send pane against the real sandbox: drop files and folders, write the message, send it once every file
 is uploaded and verified, and find it in the recipient's inbox."""
 
+import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,6 +11,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
+from lfdesktop.accounts.drafts import DraftFile, load_draft, save_draft
+from lfdesktop.accounts.secrets import SecretStore
+from lfdesktop.accounts.settings import load_settings
+from lfdesktop.qt.context import opened
 from lfdesktop.qt.staged_model import Column, RowAction
 from lfdesktop.transfer.events import TransferState
 from lfdesktop.ui.dropzone import DropZone
@@ -367,3 +372,37 @@ def test_an_uploaded_file_removed_before_sending_is_deleted_from_the_server(
 def alices_attachments(sandbox) -> set[str]:
     with sandbox.client(ALICE) as alice:
         return {attachment["id"] for attachment in alice.get("/attachments").json()["attachments"]}
+
+
+def test_the_unsent_message_comes_back_on_the_next_start_and_is_gone_once_sent(
+    pane: SendPane, sign_in, sandbox, qtbot: QtBot, tmp_path: Path, run, app_paths, keyring_backend
+) -> None:
+    alice = sign_in(sandbox, ALICE)
+    pane.add_files([write(tmp_path / "minutes.txt", 500, 18)])
+    qtbot.waitUntil(lambda: pane.controller.ready, timeout=UPLOAD_MS)
+    pane.to.edit.setText(BOB.email)
+    pane.subject.setText("Minutes of Tuesday")
+    pane.message.setPlainText("As discussed.")
+    run(pane.drafts.save_now())
+    saved = load_draft(app_paths.data_dir, alice.key)
+    vanished = DraftFile(str(tmp_path / "moved away.pdf"), "moved away.pdf", 100)  # neither uploaded nor on disk
+    save_draft(app_paths.data_dir, alice.key, dataclasses.replace(saved, files=(*saved.files, vanished)))
+
+    parts = opened(app_paths, load_settings(app_paths.settings_file).settings, SecretStore())  # the next start
+    later = run(parts.__aenter__())
+    try:
+        again = SendPane(later)
+        qtbot.addWidget(again)
+        run(later.sessions.resume_active())
+        qtbot.waitUntil(lambda: again.controller.ready, timeout=UPLOAD_MS)
+
+        assert (again.to.edit.text(), again.subject.text(), again.message.toPlainText()) == (
+            BOB.email, "Minutes of Tuesday", "As discussed.")
+        assert [item.file.name for item in again.controller.staged.items] == ["minutes.txt"]
+        assert later.queue.snapshot() == []  # staged as uploaded: nothing sent again
+        assert any("moved away.pdf: it is no longer on this computer" in n.text for n in again.notices.shown())
+        with qtbot.waitSignal(again.controller.sent, timeout=UPLOAD_MS):
+            again.send()
+        qtbot.waitUntil(lambda: load_draft(app_paths.data_dir, alice.key).empty, timeout=UPLOAD_MS)
+    finally:
+        run(parts.__aexit__(None, None, None))
