@@ -318,15 +318,20 @@ def test_files_dropped_anywhere_on_the_pane_or_handed_over_are_staged_and_a_fail
     assert staged_names(pane) == ["later.txt"] and pane.send_button.isEnabled()
 
 
+def slow_upload(pane: SendPane, qtbot: QtBot, path: Path) -> int:
+    """``path`` staged and uploading slowly enough to be caught under way: its transfer id."""
+    pane.context.queue.set_bandwidth(256 * 1024)
+    pane.add_files([path])
+    qtbot.waitUntil(lambda: bool(pane.controller.staged.items))
+    return pane.controller.staged.items[0].transfer_id
+
+
 def test_switching_accounts_sets_the_files_aside_and_switching_back_brings_them(
     pane: SendPane, sign_in, sandbox, qtbot: QtBot, tmp_path: Path
 ) -> None:
     alice = sign_in(sandbox, ALICE)
     queue = pane.context.queue
-    queue.set_bandwidth(256 * 1024)
-    pane.add_files([write(tmp_path / "alices.bin", 2 * 1024 * 1024, 14)])
-    qtbot.waitUntil(lambda: bool(pane.controller.staged.items))
-    transfer_id = pane.controller.staged.items[0].transfer_id
+    transfer_id = slow_upload(pane, qtbot, write(tmp_path / "alices.bin", 2 * 1024 * 1024, 14))
 
     sign_in(sandbox, CAROL)  # Alice's uploads cannot go out with Carol's message
 
@@ -344,10 +349,7 @@ def test_signing_out_cancels_the_staged_uploads(pane: SendPane, sign_in, sandbox
                                                  run) -> None:
     alice = sign_in(sandbox, ALICE)
     queue = pane.context.queue
-    queue.set_bandwidth(64 * 1024)
-    pane.add_files([write(tmp_path / "unsent.bin", 2 * 1024 * 1024, 17)])
-    qtbot.waitUntil(lambda: bool(pane.controller.staged.items))
-    transfer_id = pane.controller.staged.items[0].transfer_id
+    transfer_id = slow_upload(pane, qtbot, write(tmp_path / "unsent.bin", 2 * 1024 * 1024, 17))
     run(pane.context.sessions.forget(alice.key))
     assert pane.controller.staged.items == []
     qtbot.waitUntil(lambda: _state(queue, transfer_id) is TransferState.CANCELLED)
