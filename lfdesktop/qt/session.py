@@ -4,6 +4,7 @@ Each account signed in during a run keeps its client until the app quits: its tr
 after the user switched to another account. The active one is what the panes work with.
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -71,6 +72,7 @@ class Sessions(QObject):
         self._signed_in: dict[str, SignedIn] = {}
         self._active: SignedIn | None = None
         self._resumed: set[str] = set()  # accounts whose unfinished uploads were resumed in this run
+        self._saving = asyncio.Lock()  # one save at a time, first come first saved: the file ends with the latest
 
     @property
     def settings(self) -> Settings:
@@ -151,9 +153,16 @@ class Sessions(QObject):
             self.active_changed.emit(None)
 
     async def update_settings(self, settings: Settings) -> None:
-        """Saved first: settings that could not be saved (a full disk) are not in use either."""
-        await asave_settings(self.paths.settings_file, settings)
-        self._settings = settings
+        """In use at once (the next change builds on this one), saved in the order changes were made, and taken
+        back if they could not be saved (a full disk) and nothing newer came meanwhile."""
+        previous, self._settings = self._settings, settings
+        try:
+            async with self._saving:
+                await asave_settings(self.paths.settings_file, settings)
+        except BaseException:
+            if self._settings is settings:
+                self._settings = previous
+            raise
         self.settings_changed.emit(settings)
 
     async def aclose(self) -> None:

@@ -1,12 +1,19 @@
-"""The app's accounts against the real sandbox: sign in, remember the key in the OS keyring only, come back."""
+"""The app's accounts against the real sandbox: sign in, remember the key in the OS keyring only, come back; and
+settings changes: in use at once and in order, the file ending with the latest, one that cannot be saved taken
+back."""
 
+import asyncio
 import json
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from lfdesktop.accounts.secrets import SERVICE
-from lfdesktop.accounts.settings import account_key
+from lfdesktop.accounts.settings import account_key, load_settings
 from lfdesktop.api.errors import AuthError
+from lfdesktop.qt.context import AppContext
 from lfdesktop.qt.session import NotSignedIn
 from tests.sandboxproc import ADMIN, ALICE
 
@@ -48,3 +55,29 @@ def test_a_missing_or_refused_key_needs_the_user(context, sign_in, sandbox, keyr
     keyring_backend.entries[(SERVICE, account_key(sandbox.url, ALICE.email))] = "WrongKey0000000000000"
     with pytest.raises(AuthError):
         run(context.sessions.resume_active())
+
+
+def test_quick_changes_build_on_each_other_and_the_file_ends_with_the_latest(
+    context: AppContext, run: Callable[..., object]
+) -> None:
+    sessions = context.sessions
+    first = replace(sessions.settings, last_pane="links")
+    saving_first = asyncio.ensure_future(sessions.update_settings(first))
+    run(asyncio.sleep(0))  # the next change comes in a later event, while the first is being saved
+    second = replace(sessions.settings, sync_every_minutes=7)
+    run(asyncio.gather(saving_first, sessions.update_settings(second)))
+
+    assert sessions.settings == second and second.last_pane == "links"
+    assert load_settings(context.paths.settings_file).settings == second
+
+
+def test_a_change_that_cannot_be_saved_is_taken_back(context: AppContext, run: Callable[..., object]) -> None:
+    sessions = context.sessions
+    before = sessions.settings
+    shutil.rmtree(context.paths.config_dir, ignore_errors=True)
+    context.paths.config_dir.write_text("a file where the settings folder should be")
+
+    with pytest.raises(OSError):
+        run(sessions.update_settings(replace(before, sync_enabled=True)))
+
+    assert sessions.settings == before
