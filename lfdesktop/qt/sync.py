@@ -186,6 +186,6 @@ class SyncController(QObject):
 
 
 def _wanted(settings: Settings) -> tuple[object, ...]:
-    """What a change of makes a pass start at once."""
+    """The settings whose change starts a pass at once."""
     return (settings.sync_folder, settings.download_dir, settings.sync_every_minutes, settings.sync_senders,
             settings.sync_subjects)
