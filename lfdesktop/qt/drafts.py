@@ -37,8 +37,6 @@ class DraftKeeper(QObject):
             self._timer.start()
 
     async def save_now(self) -> None:
-        if self.context.closed:  # a save the timer started as the app closed: the quit saved already
-            return
         self._timer.stop()
         active = self.context.sessions.active
         if active is None:

@@ -21,11 +21,17 @@ class Tasks:
         (the app's hook shows it, pytest-qt turns it into a test failure)."""
         self._running: set[asyncio.Task[Any]] = set()
         self._on_error = on_error or _to_excepthook
+        self.closed = False
 
     def spawn(self, work: Coroutine[Any, Any, T], *, name: str | None = None) -> "asyncio.Task[T]":
+        """``work`` as a task, kept until it ends. Once closed (the app is quitting), work a late timer or signal
+        still spawns is cancelled before it starts: the parts it would use are being closed."""
         task = asyncio.ensure_future(work)
         if name:
             task.set_name(name)
+        if self.closed:
+            task.cancel()
+            return task
         self._running.add(task)
         task.add_done_callback(self._finished)
         return task
@@ -35,7 +41,8 @@ class Tasks:
         return len(self._running)
 
     async def aclose(self) -> None:
-        """Cancel what still runs and wait until it stopped."""
+        """Cancel what still runs and wait until it stopped; what is spawned later never runs."""
+        self.closed = True
         tasks = list(self._running)
         for task in tasks:
             task.cancel()
