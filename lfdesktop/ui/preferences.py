@@ -4,8 +4,7 @@ choices, with what the OS will really do at the next login read back. Opened wit
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from lfdesktop.accounts.autostart import Autostart, AutostartState
 from lfdesktop.accounts.settings import LIMITS
 from lfdesktop.qt.context import AppContext
+from lfdesktop.qt.folders import NOT_YET, open_folder
 from lfdesktop.qt.preferences import Choices, PreferencesController, StartUp
 from lfdesktop.sync.rules import SyncRules
 
@@ -179,7 +179,8 @@ class PreferencesDialog(QDialog):
         self.senders.textChanged.connect(self._update_sync)
         self.subjects.textChanged.connect(self._update_sync)
         self.choose_folder.clicked.connect(self._choose_folder)
-        self.open_folder.clicked.connect(self._open_folder)
+        self.open_folder.clicked.connect(
+            lambda: self.context.tasks.spawn(self._open_folder(), name="open the sync folder"))
         self.fetch_deleted.clicked.connect(
             lambda: self.context.tasks.spawn(self._fetch_deleted_again(), name="fetch deleted files again"))
         return page
@@ -233,13 +234,9 @@ class PreferencesDialog(QDialog):
         show_problem(self.folder_problem, "")
         self._update_sync()
 
-    def _open_folder(self) -> None:
-        folder = Path(self.folder.text())
-        if not folder.is_dir():
-            show_problem(self.folder_problem, "This folder does not exist yet: the first sync makes it.")
-            return
-        show_problem(self.folder_problem, "")
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+    async def _open_folder(self) -> None:
+        opened = await open_folder(Path(self.folder.text()))
+        show_problem(self.folder_problem, "" if opened else NOT_YET)
 
     # ---- the Tray and start-up tab ----
 

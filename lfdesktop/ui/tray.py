@@ -10,12 +10,13 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QFont
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from lfdesktop.api.models import Message
 from lfdesktop.qt import formatting
+from lfdesktop.qt.folders import NOT_YET, open_folder
 from lfdesktop.sync.notify import Notification
 from lfdesktop.sync.report import SyncReport
 from lfdesktop.sync.syncer import SyncStatus
@@ -158,9 +159,7 @@ class Tray(QObject):
         menu.addSeparator()
         if self.sync.enabled:
             self._item("Sync Now", self.sync.sync_now, enabled=self.sync.status[0] is not SyncStatus.SYNCING)
-            folder = self.window.sessions.settings.sync_folder_path(self.window.context.paths)
-            self._item("Open Sync Folder", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))),
-                       enabled=folder.is_dir())
+            self._item("Open Sync Folder", self._open_sync_folder)
         else:
             self._item("Turn On Background Sync...", self.window.open_preferences)
         self._latest_messages()
@@ -183,6 +182,16 @@ class Tray(QObject):
         action.setEnabled(enabled)
         action.triggered.connect(lambda *_: slot())
         return action
+
+    def _open_sync_folder(self) -> None:
+        folder = self.window.sessions.settings.sync_folder_path(self.window.context.paths)
+
+        async def opening() -> None:
+            if not await open_folder(folder):
+                self.window.bring_forward()
+                self.window.notices.show_notice(f"{folder}: {NOT_YET}", "info")
+
+        self.window.context.tasks.spawn(opening(), name="open the sync folder")
 
     def _forward_then(self, then: Callable[[], object]) -> None:
         self.window.bring_forward()

@@ -146,10 +146,12 @@ def test_open_shows_the_sync_folder_or_says_it_does_not_exist_yet(
     QDesktopServices.setUrlHandler("file", catcher, "open")  # type: ignore[arg-type]  # bytes are refused
     try:
         qtbot.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
-        assert dialog.folder_problem.isVisible() and "does not exist yet" in dialog.folder_problem.text()
+        qtbot.waitUntil(dialog.folder_problem.isVisible)
+        assert "does not exist yet" in dialog.folder_problem.text()
         assert catcher.opened == []
         folder.mkdir()
         qtbot.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(catcher.opened))
         assert [url.toLocalFile() for url in catcher.opened] == [str(folder)]
         assert not dialog.folder_problem.isVisible()
     finally:

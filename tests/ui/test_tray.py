@@ -113,6 +113,7 @@ def test_the_tray_shows_offline_while_the_sandbox_is_down_and_recovers_when_it_i
     QDesktopServices.setUrlHandler("file", catcher, "open")  # type: ignore[arg-type]  # the file manager's place
     try:
         action(tray, "Open Sync Folder").trigger()
+        qtbot.waitUntil(lambda: bool(catcher.opened))
     finally:
         QDesktopServices.unsetUrlHandler("file")
     assert catcher.opened == [QUrl.fromLocalFile(str(tmp_path / "Synced"))]
