@@ -31,9 +31,8 @@ from PySide6.QtWidgets import QApplication
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import Settings
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.qt.context import opened
-from lfdesktop.qt.signin import verify_key
+from lfdesktop.qt.signin import sign_in_with_key
 from lfdesktop.ui.files import FilesPane
 from lfdesktop.ui.theme import apply_theme
 from tests.sandboxproc import SandboxProcess, start_sandbox
@@ -70,8 +69,7 @@ def fill(sandbox: SandboxProcess, count: int, processing: int) -> None:
 
 async def measure(url: str, paths: AppPaths) -> dict[str, float]:
     async with opened(paths, Settings(), SecretStore.session_only()) as context:
-        verified = await verify_key(url, BENCH_USER.api_key, TlsOptions())
-        signed_in = await context.sessions.add(verified.settings, verified.api_key, verified.account)
+        signed_in = await sign_in_with_key(context.sessions, url, BENCH_USER.api_key)
         pane = FilesPane(context)
         pane.resize(1280, 800)
         pane.show()

@@ -38,10 +38,9 @@ from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import Settings
 from lfdesktop.api.client import INBOX
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.qt.context import opened
 from lfdesktop.qt.message_model import Column
-from lfdesktop.qt.signin import verify_key
+from lfdesktop.qt.signin import sign_in_with_key
 from lfdesktop.ui.messages import InboxPane
 from lfdesktop.ui.theme import apply_theme
 from tests.sandboxproc import BOB, SandboxProcess, start_sandbox
@@ -114,8 +113,7 @@ def wheel(pane: InboxPane, steps: int) -> list[float]:
 
 async def measure(url: str, paths: AppPaths, pages: int) -> dict[str, object]:
     async with opened(paths, Settings(), SecretStore.session_only()) as context:
-        verified = await verify_key(url, BENCH_USER.api_key, TlsOptions())
-        signed_in = await context.sessions.add(verified.settings, verified.api_key, verified.account)
+        signed_in = await sign_in_with_key(context.sessions, url, BENCH_USER.api_key)
         pane = InboxPane(context)
         pane.resize(1280, 800)
         pane.show()

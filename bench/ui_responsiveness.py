@@ -31,11 +31,10 @@ from PySide6.QtWidgets import QApplication
 from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import Settings
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.app import freeze_start_up_objects
 from lfdesktop.cli.main import main as cli_main
 from lfdesktop.qt.context import opened
-from lfdesktop.qt.signin import verify_key
+from lfdesktop.qt.signin import sign_in_with_key
 from lfdesktop.ui.mainwindow import MainWindow
 from lfdesktop.ui.theme import apply_theme
 from tests.sandboxproc import start_sandbox
@@ -83,8 +82,7 @@ async def gui_upload(url: str, path: Path, paths: AppPaths) -> tuple[float, floa
         window = MainWindow(context)
         window.show()
         freeze_start_up_objects()  # as the app does once its window is up
-        verified = await verify_key(url, BENCH_USER.api_key, TlsOptions())
-        await context.sessions.add(verified.settings, verified.api_key, verified.account)
+        await sign_in_with_key(context.sessions, url, BENCH_USER.api_key)
         await asyncio.sleep(0.5)  # the window is painted and idle before timing starts
         queue = context.queue
         with QtStallMeter() as stalls:

@@ -36,12 +36,11 @@ from lfdesktop.accounts.paths import HOME_VARIABLE, AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import LoadedSettings, Settings, aload_settings
 from lfdesktop.api.errors import ApiError, AuthError
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.demo_server import DemoServer
 from lfdesktop.qt.context import AppContext, opened
 from lfdesktop.qt.errors import ErrorReporter
 from lfdesktop.qt.session import NotSignedIn
-from lfdesktop.qt.signin import explain, verify_key
+from lfdesktop.qt.signin import explain, sign_in_with_key
 from lfdesktop.qt.single_instance import SingleInstance, instance_name
 from lfdesktop.ui.mainwindow import MainWindow
 from lfdesktop.ui.theme import apply_theme
@@ -166,8 +165,7 @@ async def _sign_in(window: MainWindow, context: AppContext) -> None:
     sessions = context.sessions
     if context.demo_url is not None:
         # The demo user, every time: its key is printed by the demo server and never stored anywhere.
-        verified = await verify_key(context.demo_url, DEMO_API_KEY, TlsOptions())
-        await sessions.add(verified.settings, verified.api_key, verified.account)
+        await sign_in_with_key(sessions, context.demo_url, DEMO_API_KEY)
         return
     try:
         await sessions.resume_active()

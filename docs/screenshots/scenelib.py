@@ -5,9 +5,8 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtWidgets import QWidget
 
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.qt.context import AppContext
-from lfdesktop.qt.signin import verify_key
+from lfdesktop.qt.signin import sign_in_with_key
 from lfdesktop.ui.mainwindow import MainWindow
 
 Grab = Callable[[QWidget, str, str], Awaitable[None]]
@@ -20,8 +19,7 @@ async def until(condition: Callable[[], bool]) -> None:
 
 
 async def sign_in(context: AppContext, url: str, api_key: str) -> None:
-    verified = await verify_key(url, api_key, TlsOptions())
-    await context.sessions.add(verified.settings, verified.api_key, verified.account)
+    await sign_in_with_key(context.sessions, url, api_key)
 
 
 def show(window: MainWindow, key: str) -> QWidget:

@@ -38,7 +38,7 @@ from lfdesktop.api.http import HttpOptions, TlsOptions, normalize_server_url
 from lfdesktop.api.models import Account
 
 from .context import AppContext
-from .session import SignedIn
+from .session import Sessions, SignedIn
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,13 @@ def _client(server_url: str, api_key: str | None, tls: TlsOptions) -> LiquidFile
         reason = "it holds no certificate" if isinstance(error, ssl.SSLError) else error.strerror or str(error)
         raise BadCaFile(f"{tls.ca_file.name} could not be used as a certificate authority file ({reason}). "
                         "Choose the CA's certificate (a .crt or .pem file).") from None
+
+
+async def sign_in_with_key(sessions: Sessions, server_text: str, api_key: str) -> SignedIn:
+    """The key checked with the server, then signed in with (keyring, settings, the active account): what the
+    demo, the benchmarks, the screenshots and the tests do without the dialog."""
+    verified = await verify_key(server_text, api_key, TlsOptions())
+    return await sessions.add(verified.settings, verified.api_key, verified.account)
 
 
 async def verify_key(server_text: str, api_key: str, tls: TlsOptions) -> Verified:

@@ -28,10 +28,9 @@ from pytestqt.qtbot import QtBot
 from lfdesktop.accounts.paths import AppPaths
 from lfdesktop.accounts.secrets import SecretStore
 from lfdesktop.accounts.settings import Settings
-from lfdesktop.api.http import TlsOptions
 from lfdesktop.qt.context import AppContext, opened
 from lfdesktop.qt.session import SignedIn
-from lfdesktop.qt.signin import verify_key
+from lfdesktop.qt.signin import sign_in_with_key
 from lfdesktop.ui.theme import apply_theme
 from tests.accounts.keyrings import MemoryKeyring
 from tests.fixtures import fresh_sandbox, sandbox
@@ -173,7 +172,6 @@ def sign_in(context: AppContext, run: Run) -> Callable[..., SignedIn]:
     """``sign_in(sandbox, ALICE)``: the context signed in as that sandbox user, as the sign-in dialog does."""
 
     def signed_in(server: SandboxProcess, who: Account) -> SignedIn:
-        verified = run(verify_key(server.url, who.api_key, TlsOptions()))
-        return run(context.sessions.add(verified.settings, verified.api_key, verified.account))
+        return run(sign_in_with_key(context.sessions, server.url, who.api_key))
 
     return signed_in
