@@ -82,10 +82,6 @@ class SyncController(QObject):
         worst = min(syncers, key=lambda syncer: _URGENCY.index(syncer.status))
         return worst.status, worst.detail
 
-    def account_status(self, key: str) -> SyncStatus | None:
-        running = self._running.get(key)
-        return running.syncer.status if running else None
-
     async def aclose(self) -> None:
         """After the app's tasks were cancelled (the syncers with them): the journal."""
         self._stop(set(self._running))

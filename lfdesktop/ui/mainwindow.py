@@ -368,7 +368,6 @@ class MainWindow(QMainWindow):
         self.sync_status.setText(sync_text(sync.enabled, status, detail, sync.last_synced))
 
     def _on_synced(self, _report: SyncReport) -> None:
-        self._show_sync_status()
         self.inbox_pane.controller.refresh()  # the messages sync found show in the inbox and the tray's menu
 
     def tell(self, notification: Notification) -> None:

@@ -76,9 +76,10 @@ def test_a_message_from_another_user_lands_through_the_transfer_list_with_one_no
     one_more_pass(context, qtbot)
 
     assert len(heard.told) == 1 and downloads_of(server, sent["id"]) == 2
+    assert context.tasks.running == 1  # Alice's syncer
 
     run(context.sessions.update_settings(dataclasses.replace(context.sessions.settings, sync_enabled=False)))
-    assert context.sync.account_status(signed_in.key) is None
+    qtbot.waitUntil(lambda: context.tasks.running == 0)  # it stopped
 
 
 def test_offline_while_the_server_is_away_and_syncing_again_when_it_is_back(
